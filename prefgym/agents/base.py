@@ -1,0 +1,27 @@
+"""The agent's contract: given the newest observation, produce the next assistant message.
+
+An observation carries only the messages that are new since the last one (as the gym env returns
+them), so an agent that needs the whole conversation keeps it itself.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+Observation = dict[str, Any]  # {"messages": [new OpenAI messages], "tools": [OpenAI tool specs]}
+Action = dict[str, Any]  # an OpenAI assistant message
+
+
+class Agent(ABC):
+    name: str = "agent"
+
+    def reset(self) -> None:
+        """Forget the previous episode."""
+
+    @abstractmethod
+    async def act(self, observation: Observation) -> Action: ...
+
+
+def tool_call(call_id: str, name: str, arguments: str) -> dict[str, Any]:
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}

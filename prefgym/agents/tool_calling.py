@@ -1,0 +1,38 @@
+"""A ReAct-style agent: the whole conversation to a model each turn, its reply as the action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefgym.agents.base import Action, Agent, Observation
+from prefgym.models import complete
+from prefgym.types import Message, ToolSpec
+
+
+class ToolCallingAgent(Agent):
+    """``mock_turns``: per-turn litellm mock parameters (``mock_response`` / ``mock_tool_calls``)
+    that run litellm's real code path offline; for tests and the CLI's ``--agent mock``."""
+
+    def __init__(self, model: str, *, mock_turns: list[dict[str, Any]] | None = None, **params: Any):
+        self.model = model
+        self.name = model
+        self.params = params
+        self.mock_turns = mock_turns
+        self.history: list[Message] = []
+        self.completions: list[Any] = []
+
+    def reset(self) -> None:
+        self.history, self.completions = [], []
+
+    async def act(self, observation: Observation) -> Action:
+        self.history.extend(Message.model_validate(m) for m in observation["messages"])
+        tools = [ToolSpec(name=t["function"]["name"], description=t["function"].get("description", ""),
+                          parameters=t["function"].get("parameters", {})) for t in observation.get("tools", [])]
+        params = dict(self.params)
+        if self.mock_turns is not None:
+            turn = len(self.completions)
+            params.update(self.mock_turns[min(turn, len(self.mock_turns) - 1)])
+        completion = await complete(self.model, self.history, tools=tools or None, **params)
+        self.completions.append(completion)
+        self.history.append(completion.message)
+        return completion.message.to_openai()

@@ -1,0 +1,92 @@
+"""``prefgym/Agentic-v0``: multi-step work in a sandbox, framed as done for a named entity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+
+from prefgym.aio import run_on_runtime, run_sync
+from prefgym.entities import Catalog, default_catalog, load_catalog
+from prefgym.envs.core import EpisodeCore, StepResult
+from prefgym.envs.spaces import AssistantMessageSpace, observation_space
+from prefgym.tasks import get_task
+from prefgym.types import Episode
+
+DEFAULT_TASK = "donor-dedup"
+DEFAULT_ENTITY = "give-directly"
+
+
+def docker_sandbox_factory(run_id: str, config: Any = None):
+    async def make():
+        from prefgym.sandbox.docker import DockerSandbox
+
+        return await DockerSandbox.create(config, run_id=run_id)
+
+    return make
+
+
+class AgenticEnv(gym.Env):
+    """Observations are ``{"messages": [new messages], "tools": [tool specs]}``; an action is one
+    assistant message. The reward (the grader's score in [0, 1]) arrives when the episode ends.
+
+    Construction only loads and validates the task and entity (a bad name fails here, before any
+    container exists); the sandbox is started by ``reset`` and removed when the episode ends.
+    """
+
+    metadata = {"render_modes": ["ansi"]}
+    suite = "agentic"
+
+    def __init__(self, task: str = DEFAULT_TASK, entity: str = DEFAULT_ENTITY, *,
+                 entities: str | Path | Catalog | None = None, tasks_dir: str | Path | None = None,
+                 sandbox_config: Any = None, run_id: str = "gym", render_mode: str | None = None):
+        catalog = entities if isinstance(entities, Catalog) else (load_catalog(entities) if entities else default_catalog())
+        self.task_spec = get_task(task, tasks_dir)
+        if self.task_spec.suite != self.suite:
+            raise ValueError(f"task {task!r} belongs to suite {self.task_spec.suite!r}, not {self.suite!r}")
+        self.entity = catalog.get(entity)
+        self.render_mode = render_mode
+        self.observation_space = observation_space()
+        self.action_space = AssistantMessageSpace()
+        self.core = EpisodeCore(self.task_spec, self.entity,
+                                sandbox_factory=docker_sandbox_factory(run_id, sandbox_config))
+
+    # sync API (works inside a running event loop: the core runs on prefgym's own loop)
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        return run_sync(self.core.reset(seed))
+
+    def step(self, action: dict[str, Any]) -> StepResult:
+        return run_sync(self.core.step(action))
+
+    def close(self) -> None:
+        run_sync(self.core.release())
+        super().close()
+
+    # async API
+    async def areset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        return await run_on_runtime(self.core.reset(seed))
+
+    async def astep(self, action: dict[str, Any]) -> StepResult:
+        return await run_on_runtime(self.core.step(action))
+
+    async def aclose(self) -> None:
+        await run_on_runtime(self.core.release())
+
+    @property
+    def episode(self) -> Episode:
+        """The full record (messages, tool executions, grade, timings) of the current episode."""
+        return self.core.episode()
+
+    def render(self) -> str | None:
+        if self.render_mode != "ansi":
+            return None
+        lines = []
+        for m in self.core.messages:
+            text = m.content or ""
+            if m.tool_calls:
+                text += " " + " ".join(f"[{c.function.name} {c.function.arguments[:200]}]" for c in m.tool_calls)
+            lines.append(f"{m.role:>9}: {text[:500]}")
+        return "\n".join(lines)

@@ -1,0 +1,190 @@
+"""The episode loop as an async state machine; the gymnasium classes are thin shells around it.
+
+``reset`` sets the task up (a sandbox only if the task has sandbox tools) and returns the opening
+observation; ``step`` takes one assistant message, runs its tool calls or hands its text to the
+simulated user, and ends the episode on submit, user end, or a limit. Blame is kept apart: a
+broken action is the agent's, a failing user is the user's, a failing container is infra's.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from prefgym.sandbox import Sandbox, SandboxError
+from prefgym.tasks import grade_task, setup_task
+from prefgym.tools import ToolContext, call_tool, resolve_tools
+from prefgym.types import (
+    Entity, Episode, EpisodeSpec, Grade, Message, TaskSpec, Termination, TerminationReason, Timings, ToolExecution,
+)
+from prefgym.users import ScriptedUser, SimulatedUser, UserFailure
+
+SandboxFactory = Callable[[], Awaitable[Sandbox]]
+StepResult = tuple[dict[str, Any], float, bool, bool, dict[str, Any]]
+
+
+class EpisodeCore:
+    def __init__(self, task: TaskSpec, entity: Entity, *, sandbox_factory: SandboxFactory | None = None,
+                 user: SimulatedUser | None = None, agent_name: str = "external", condition: str = "default"):
+        self.task, self.entity = task, entity
+        self.tools = resolve_tools(task.tools)
+        self.sandbox_factory = sandbox_factory
+        self.user = user or ScriptedUser(task.user)
+        self.agent_name, self.condition = agent_name, condition
+        self.needs_sandbox = any(t.needs_sandbox for t in self.tools.values())
+        self.sandbox: Sandbox | None = None
+        self._reset_state(seed=0)
+
+    def _reset_state(self, seed: int) -> None:
+        self.seed = seed
+        self.messages: list[Message] = []
+        self.executions: list[ToolExecution] = []
+        self.turns = 0
+        self.termination: Termination | None = None
+        self.grade: Grade | None = None
+        self.reward = 0.0
+        self.started = time.time()
+        self.reset_s = self.grade_s = 0.0
+        self.measurements: dict[str, Any] = {}
+
+    @property
+    def done(self) -> bool:
+        return self.termination is not None
+
+    @property
+    def tool_specs(self) -> list[dict[str, Any]]:
+        return [t.spec.to_openai() for t in self.tools.values()]
+
+    def spec(self) -> EpisodeSpec:
+        return EpisodeSpec(suite=self.task.suite, task=self.task.id, entity=self.entity.id,
+                           condition=self.condition, agent=self.agent_name, seed=self.seed)
+
+    # ------------------------------------------------------------------ reset
+
+    async def reset(self, seed: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        await self.release()
+        self._reset_state(seed or 0)
+        t0 = time.perf_counter()
+        if self.needs_sandbox:
+            if self.sandbox_factory is None:
+                raise SandboxError(f"task {self.task.id} has sandbox tools but no sandbox factory was given")
+            self.sandbox = await self.sandbox_factory()
+            await setup_task(self.task, self.sandbox)
+        opening = await self.user.start(self.entity)
+        self.reset_s = time.perf_counter() - t0
+        new = [Message(role="system", content=self.entity.fill(self.task.system_prompt)), opening]
+        self.messages.extend(new)
+        return self._observation(new), self._info()
+
+    # ------------------------------------------------------------------ step
+
+    async def step(self, action: Any) -> StepResult:
+        if self.done:
+            raise RuntimeError("the episode has ended; call reset() before step()")
+        self.turns += 1
+        new: list[Message] = []
+        try:
+            message = Message.model_validate(action)
+            if message.role != "assistant":
+                raise ValueError(f"an action is an assistant message, got role {message.role!r}")
+        except (ValidationError, ValueError) as e:
+            await self._end(TerminationReason.AGENT_ERROR, f"unusable action: {str(e)[:500]}")
+            return self._result(new)
+        self.messages.append(message)
+        try:
+            if message.tool_calls:
+                await self._run_tools(message, new)
+            else:
+                await self._ask_user(new)
+        except SandboxError as e:
+            await self._end(TerminationReason.INFRA_ERROR, str(e), grade=False)
+        self.messages.extend(new)
+        if not self.done:
+            if self.turns >= self.task.limits.max_turns:
+                await self._end(TerminationReason.MAX_TURNS, f"{self.turns} agent turns")
+            elif time.time() - self.started > self.task.limits.time_limit_s:
+                await self._end(TerminationReason.TIME_LIMIT, f"over {self.task.limits.time_limit_s:.0f}s")
+        return self._result(new)
+
+    async def _run_tools(self, message: Message, new: list[Message]) -> None:
+        ctx = ToolContext(sandbox=self.sandbox, exec_timeout_s=self.task.limits.exec_timeout_s)
+        submitted = None
+        for call in message.tool_calls or []:
+            if submitted is not None:  # every call needs an answer for the chat format to stay valid
+                new.append(Message(role="tool", tool_call_id=call.id, name=call.function.name,
+                                   content="Not run: the episode ended at submit."))
+                continue
+            tool_message, record, output = await call_tool(self.tools, call, ctx)
+            new.append(tool_message)
+            self.executions.append(record)
+            if output is not None and output.submitted:
+                submitted = output.answer or ""
+        if submitted is not None:
+            self.measurements["answer"] = submitted
+            await self._end(TerminationReason.AGENT_SUBMITTED, "")
+
+    async def _ask_user(self, new: list[Message]) -> None:
+        try:
+            turn = await self.user.reply(self.messages)
+        except UserFailure as e:
+            await self._end(TerminationReason.USER_ERROR, str(e))
+            return
+        if turn.end:
+            await self._end(TerminationReason.USER_ENDED, turn.reason)
+        elif turn.message is None or not (turn.message.content or "").strip():
+            await self._end(TerminationReason.USER_ERROR, "the simulated user produced an empty reply")
+        else:
+            new.append(turn.message)
+
+    # ------------------------------------------------------------------ the end
+
+    async def _end(self, reason: TerminationReason, detail: str, *, grade: bool = True) -> None:
+        self.termination = Termination(reason=reason, detail=detail)
+        if grade and self.task.grader:
+            t0 = time.perf_counter()
+            try:
+                self.grade = await grade_task(self.task, self.sandbox)
+            except SandboxError as e:
+                self.termination = Termination(reason=TerminationReason.INFRA_ERROR, detail=f"while grading: {e}")
+            self.grade_s = time.perf_counter() - t0
+        self.reward = self.grade.score if (self.grade and self.termination.reason != TerminationReason.INFRA_ERROR) else 0.0
+        await self.release()
+
+    async def release(self) -> None:
+        if self.sandbox is not None:
+            sandbox, self.sandbox = self.sandbox, None
+            await sandbox.close()
+
+    def _observation(self, new: list[Message]) -> dict[str, Any]:
+        return {"messages": [m.to_openai() for m in new], "tools": self.tool_specs}
+
+    def _info(self) -> dict[str, Any]:
+        """Deterministic for a given seed and actions: no times or container ids (those go in the record)."""
+        info: dict[str, Any] = {"task": self.task.id, "entity": self.entity.id, "turn": self.turns}
+        if self.termination:
+            info["termination"] = self.termination.reason.value
+            if self.grade:
+                info["score"] = self.grade.score
+        return info
+
+    def _result(self, new: list[Message]) -> StepResult:
+        terminated = self.done and not self.termination.reason.truncates
+        truncated = self.done and self.termination.reason.truncates
+        reward = self.reward if self.done else 0.0
+        return self._observation(new), reward, terminated, truncated, self._info()
+
+    def episode(self) -> Episode:
+        """The record of the episode so far (complete once ``done``)."""
+        ended = time.time()
+        return Episode(
+            id=uuid.uuid4().hex, spec=self.spec(), reward=self.reward,
+            termination=self.termination or Termination(reason=TerminationReason.AGENT_ERROR, detail="not finished"),
+            turns=self.turns, messages=list(self.messages), executions=list(self.executions), grade=self.grade,
+            measurements=dict(self.measurements),
+            timings=Timings(started_at=self.started, ended_at=ended, duration_s=ended - self.started,
+                            reset_s=self.reset_s, grade_s=self.grade_s),
+        )

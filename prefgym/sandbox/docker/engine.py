@@ -1,0 +1,103 @@
+"""The Docker engine connection, the default image, and removal of orphaned containers.
+
+The engine is shared with other programs, so prefgym touches only containers carrying its own
+labels, and decides orphanhood by the owner labels (pid + host), never by name or count.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+
+import docker
+import docker.errors
+
+from prefgym.sandbox.base import SandboxError
+from prefgym.sandbox.docker.config import LABEL_LEASE, LABEL_MANAGED, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_RUN
+from prefgym.sandbox.docker.image import build_image, default_image_tag
+
+
+@functools.lru_cache(maxsize=1)
+def client() -> docker.DockerClient:
+    try:
+        c = docker.from_env(timeout=120)
+        c.ping()
+        return c
+    except Exception as e:  # docker raises several unrelated types for "no engine"
+        raise SandboxError(
+            f"the Docker engine is not reachable ({type(e).__name__}: {e}). "
+            "Start it (e.g. `dockerd &`) and run `prefgym sandbox doctor`."
+        ) from None
+
+
+def image_exists(tag: str) -> bool:
+    try:
+        client().images.get(tag)
+        return True
+    except docker.errors.ImageNotFound:
+        return False
+
+
+def ensure_image(tag: str | None = None, log: Callable[[str], None] = print) -> str:
+    """Return the image tag, building the default image first if it is missing."""
+    tag = tag or default_image_tag()
+    if image_exists(tag):
+        return tag
+    if tag != default_image_tag():
+        raise SandboxError(f"image {tag!r} not found; build it or unset PREFGYM_SANDBOX_IMAGE")
+    log(f"sandbox image {tag} is missing: building it once (about a minute) …")
+    build_image(client().api, tag, log=log)
+    return tag
+
+
+def managed_containers(run_id: str | None = None) -> list[Any]:
+    labels = [f"{LABEL_MANAGED}=1"] + ([f"{LABEL_RUN}={run_id}"] if run_id else [])
+    return client().containers.list(all=True, filters={"label": labels})
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_orphan(labels: dict[str, str], now: float | None = None) -> bool:
+    """Orphaned: its lease ran out, or its owner was on this host and is dead."""
+    now = now or time.time()
+    try:
+        if float(labels.get(LABEL_LEASE, "inf")) < now:
+            return True
+        if labels.get(LABEL_OWNER_HOST) == socket.gethostname():
+            return not _pid_alive(int(labels.get(LABEL_OWNER_PID, "0")))
+    except ValueError:
+        return True  # labels we cannot read are not ours to trust
+    return False
+
+
+def remove_container(container_id: str) -> None:
+    """Force-remove a container and its anonymous volumes; already gone is fine."""
+    try:
+        client().api.remove_container(container_id, force=True, v=True)
+    except docker.errors.NotFound:
+        pass
+    except docker.errors.APIError as e:
+        if "is already in progress" not in str(e):
+            raise
+
+
+def prune(*, all_managed: bool = False) -> list[str]:
+    """Remove orphaned prefgym containers (all of prefgym's with ``all_managed``); return names."""
+    removed = []
+    for c in managed_containers():
+        if all_managed or is_orphan(c.labels):
+            remove_container(c.id)
+            removed.append(c.name)
+    return removed

@@ -1,0 +1,166 @@
+"""A sandbox that is one hardened Docker container, driven over one persistent shell channel."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import base64
+import secrets
+import weakref
+from typing import Any
+
+import docker.errors
+from docker.types import DriverConfig, Mount
+
+from prefgym.sandbox.base import Sandbox, SandboxError
+from prefgym.sandbox.docker import engine
+from prefgym.sandbox.docker.channel import ChannelClosed, DriverError, ShellChannel
+from prefgym.sandbox.docker.config import AGENT_UID, MAIN_UID, DockerSandboxConfig, owner_labels
+from prefgym.types import ExecResult
+
+_live: "weakref.WeakSet[DockerSandbox]" = weakref.WeakSet()
+_pruned_at_start = False
+
+
+def _remove_live_at_exit() -> None:
+    """Last line of defence for a clean exit; a SIGKILLed owner is handled by ``engine.prune``."""
+    for sb in list(_live):
+        if sb.container_id:
+            try:
+                engine.remove_container(sb.container_id)
+            except Exception:
+                pass
+
+
+atexit.register(_remove_live_at_exit)
+
+
+class DockerSandbox(Sandbox):
+    def __init__(self, config: DockerSandboxConfig, container_id: str, name: str):
+        self.config = config
+        self.work_dir = config.work_dir
+        self.container_id: str | None = container_id
+        self.name = name
+        self._channel: ShellChannel | None = None
+        _live.add(self)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    async def create(cls, config: DockerSandboxConfig | None = None, *, run_id: str = "adhoc") -> "DockerSandbox":
+        """Start a fresh container and attach its shell channel; any failure is a SandboxError."""
+        global _pruned_at_start
+        config = config or DockerSandboxConfig()
+        if not _pruned_at_start:  # a previous owner that was SIGKILLed may have left containers
+            _pruned_at_start = True
+            await asyncio.to_thread(engine.prune)
+        image = config.image or await asyncio.to_thread(engine.ensure_image)
+        name = f"prefgym-{run_id[:24]}-{secrets.token_hex(4)}"
+        try:
+            container = await asyncio.wait_for(
+                asyncio.to_thread(cls._run_container, config, image, name, owner_labels(run_id, config.lease_s)),
+                timeout=config.start_timeout_s,
+            )
+        except asyncio.TimeoutError:
+            await asyncio.to_thread(engine.remove_container, name)
+            raise SandboxError(f"container {name} did not start within {config.start_timeout_s:.0f}s") from None
+        except docker.errors.DockerException as e:
+            await asyncio.to_thread(engine.remove_container, name)
+            raise SandboxError(f"could not start a sandbox from image {image!r}: {e}") from e
+        sandbox = cls(config, container.id, name)
+        try:
+            await sandbox._attach()
+        except Exception as e:
+            await sandbox.close()
+            raise SandboxError(f"sandbox {name} started but its shell channel failed: {e}") from e
+        return sandbox
+
+    @staticmethod
+    def _run_container(config: DockerSandboxConfig, image: str, name: str, labels: dict[str, str]) -> Any:
+        work = Mount(
+            target=config.work_dir, source=None, type="volume",
+            driver_config=DriverConfig("local", {
+                "type": "tmpfs", "device": "tmpfs",
+                "o": f"size={config.work_size},uid={AGENT_UID},gid={AGENT_UID},mode=0755",
+            }),
+        )
+        return engine.client().containers.run(
+            image, name=name, detach=True, labels=labels,
+            user=f"{MAIN_UID}:{MAIN_UID}", working_dir=config.work_dir, hostname="sandbox",
+            network_mode="bridge" if config.network else "none",
+            mem_limit=config.memory, memswap_limit=config.memory,
+            pids_limit=config.pids, nano_cpus=int(config.cpus * 1e9),
+            cap_drop=["ALL"], security_opt=["no-new-privileges"], init=True,
+            read_only=True, mounts=[work],
+            tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={config.tmp_size},mode=1777"},
+        )
+
+    async def _attach(self) -> None:
+        assert self.container_id is not None
+        self._channel = await ShellChannel.open(
+            engine.client().api, self.container_id, user=str(AGENT_UID), workdir=self.work_dir,
+        )
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            await self._channel.aclose()
+            self._channel = None
+        if self.container_id is not None:
+            cid, self.container_id = self.container_id, None
+            await asyncio.to_thread(engine.remove_container, cid)
+        _live.discard(self)
+
+    # ------------------------------------------------------------------ the contract
+
+    async def _request(self, payload: dict[str, Any]) -> dict[str, Any]:
+        if self.container_id is None:
+            raise SandboxError("sandbox is closed")
+        if self._channel is None or self._channel.closed:
+            await self._attach()  # the agent killed the driver (kill -9 -1): start a new one
+        assert self._channel is not None
+        return await self._channel.request(payload)
+
+    async def exec(self, cmd: str | list[str], *, timeout: float | None = None,
+                   cwd: str | None = None, env: dict[str, str] | None = None) -> ExecResult:
+        timeout = timeout or self.config.exec_timeout_s
+        payload = {"op": "exec", "cmd": cmd, "timeout": timeout, "cap": self.config.output_cap,
+                   "cwd": self.resolve(cwd) if cwd else self.work_dir, "env": env or {}}
+        try:
+            reply = await self._request(payload)
+        except ChannelClosed:
+            # The command took the shell down with it; report that to the agent and recover on
+            # the next call. Not retried: the command may have had side effects.
+            return ExecResult(exit_code=137, stderr="[sandbox: the command killed the sandbox shell; it was restarted]")
+        except DriverError as e:
+            return ExecResult(exit_code=126, stderr=str(e))
+        reply.pop("id", None)
+        return ExecResult(**reply)
+
+    async def read_file(self, path: str) -> bytes:
+        try:
+            reply = await self._request({"op": "read", "path": self.resolve(path)})
+        except DriverError as e:
+            raise _as_os_error(e, path) from None
+        return base64.b64decode(reply["data"])
+
+    async def write_file(self, path: str, data: bytes | str, *, mode: int | None = None) -> None:
+        raw = data.encode() if isinstance(data, str) else data
+        try:
+            await self._request({"op": "write", "path": self.resolve(path),
+                                 "data": base64.b64encode(raw).decode(), "mode": mode})
+        except DriverError as e:
+            raise _as_os_error(e, path) from None
+
+    async def _untar(self, tar_bytes: bytes, dest: str) -> None:
+        await self._request({"op": "untar", "dest": self.resolve(dest),
+                             "data": base64.b64encode(tar_bytes).decode()})
+
+
+def _as_os_error(e: DriverError, path: str) -> OSError:
+    """Map the driver's error text back to the exception a caller of a file API expects."""
+    msg = str(e)
+    for name, cls in (("FileNotFoundError", FileNotFoundError), ("IsADirectoryError", IsADirectoryError),
+                      ("PermissionError", PermissionError), ("NotADirectoryError", NotADirectoryError)):
+        if msg.startswith(name):
+            return cls(f"{path}: {msg.split(': ', 1)[-1]}")
+    return OSError(f"{path}: {msg}")

@@ -1,0 +1,246 @@
+"""Records shared by every part of prefgym.
+
+Everything that crosses a module boundary or lands on disk is one of these pydantic models, so a
+run directory written today can be read back, validated, and compared tomorrow. Messages follow
+the OpenAI chat format (what litellm speaks) so a trajectory can be sent to any provider unchanged.
+Every on-disk record carries ``schema_version``; bump it when a field changes meaning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = 1
+
+
+class Record(BaseModel):
+    """Base for records: unknown fields are refused so a typo in a file is an error, not a no-op."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- messages
+
+
+class FunctionCall(Record):
+    name: str
+    # Kept as the raw JSON string the model produced: a malformed string must survive to become
+    # an error message for the model, not be lost in parsing.
+    arguments: str = "{}"
+
+
+class ToolCall(Record):
+    id: str
+    type: Literal["function"] = "function"
+    function: FunctionCall
+
+
+class Message(Record):
+    """One chat message in OpenAI format. ``content`` is None only for tool-call-only turns."""
+
+    model_config = ConfigDict(extra="ignore")  # providers add fields (provider_specific_fields…)
+
+    role: Literal["system", "user", "assistant", "tool"]
+    content: str | None = None
+    tool_calls: list[ToolCall] | None = None
+    tool_call_id: str | None = None
+    name: str | None = None
+
+    def to_openai(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class ToolSpec(Record):
+    """A tool as a model sees it: the OpenAI ``{"type": "function", "function": …}`` shape."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+
+    def to_openai(self) -> dict[str, Any]:
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.parameters,
+            },
+        }
+
+
+# --------------------------------------------------------------------------- sandbox results
+
+
+class ExecResult(Record):
+    exit_code: int
+    stdout: str = ""
+    stderr: str = ""
+    timed_out: bool = False
+    truncated: bool = False
+    duration_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not self.timed_out
+
+
+class ToolExecution(Record):
+    """What one tool call did, for the episode record and the viewer."""
+
+    tool_call_id: str
+    tool: str
+    arguments: dict[str, Any] | None = None
+    error: str | None = None  # set when the call never reached the sandbox (bad JSON, unknown tool…)
+    result: ExecResult | None = None
+    duration_s: float = 0.0
+
+
+# --------------------------------------------------------------------------- entities and tasks
+
+
+class Entity(Record):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    description: str = ""
+    tags: list[str] = Field(default_factory=list)
+
+    def fill(self, template: str) -> str:
+        """Fill ``{entity}`` / ``{entity_name}`` (the name), ``{entity_id}``, ``{entity_description}``."""
+        values = {"entity": self.name, "entity_name": self.name, "entity_id": self.id,
+                  "entity_description": self.description}
+        try:
+            return template.format_map(values)
+        except (KeyError, IndexError, ValueError) as e:
+            raise ValueError(f"template {template[:60]!r}…: bad placeholder {e}; allowed: {sorted(values)}") from None
+
+
+class UserRule(Record):
+    """If the agent's last message matches ``pattern`` (regex, case-insensitive), say ``reply``."""
+
+    pattern: str
+    reply: str
+
+
+class UserScript(Record):
+    opening: str  # template: {entity}, {entity_name}, {entity_description}
+    rules: list[UserRule] = Field(default_factory=list)
+    default_reply: str = "Please go ahead; I have nothing to add. Call submit when you are done."
+    end_patterns: list[str] = Field(default_factory=list)  # agent text that ends the conversation
+    max_user_turns: int = Field(default=5, ge=1)
+
+
+class Limits(Record):
+    max_turns: int = Field(default=30, ge=1)  # agent actions
+    time_limit_s: float = Field(default=600.0, gt=0)
+    exec_timeout_s: float = Field(default=30.0, gt=0)
+
+
+class TaskSpec(Record):
+    """A task as data: loaded from a ``task.yaml`` beside its files, grader and reference solution."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    suite: str
+    title: str
+    description: str = ""
+    system_prompt: str = (
+        "You are a capable assistant working in a Linux sandbox. Your working directory is /work. "
+        "Use the tools to do the work, then call submit."
+    )
+    user: UserScript
+    tools: list[str] = Field(default_factory=lambda: ["bash", "python", "read_file", "write_file", "list_dir", "submit"])
+    limits: Limits = Field(default_factory=Limits)
+    # Filled by the loader from the task folder (absolute paths; not written in task.yaml).
+    root: str | None = None
+    files_dir: str | None = None
+    grader: str | None = None
+    solution: str | None = None  # shell script text: the reference solution
+
+    @field_validator("tools")
+    @classmethod
+    def _no_duplicate_tools(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError(f"duplicate tool names in {v}")
+        return v
+
+
+# --------------------------------------------------------------------------- episodes
+
+
+class TerminationReason(str, Enum):
+    AGENT_SUBMITTED = "agent_submitted"
+    USER_ENDED = "user_ended"
+    MAX_TURNS = "max_turns"
+    TIME_LIMIT = "time_limit"
+    AGENT_ERROR = "agent_error"  # the agent produced an action the env could not use
+    USER_ERROR = "user_error"  # the simulated user failed
+    INFRA_ERROR = "infra_error"  # Docker, provider outage: retried, never blamed on the agent
+
+    @property
+    def truncates(self) -> bool:
+        """Gymnasium distinguishes a natural end (terminated) from a cut-off (truncated)."""
+        return self in (TerminationReason.MAX_TURNS, TerminationReason.TIME_LIMIT)
+
+
+class Termination(Record):
+    reason: TerminationReason
+    detail: str = ""
+
+
+class GradeCheck(Record):
+    name: str
+    passed: bool
+    weight: float = 1.0
+    detail: str = ""
+
+
+class Grade(Record):
+    score: float = Field(ge=0.0, le=1.0)
+    checks: list[GradeCheck] = Field(default_factory=list)
+    error: str | None = None  # the grader itself failed (counted as score 0)
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= 1.0
+
+
+class EpisodeSpec(Record):
+    """Everything that determines an episode. Its ``id`` is a hash, so resume can match on it."""
+
+    suite: str
+    task: str
+    entity: str
+    condition: str = "default"
+    agent: str = "oracle"  # oracle | null | scripted | model id
+    seed: int = 0
+
+    @property
+    def id(self) -> str:
+        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+class Timings(Record):
+    started_at: float
+    ended_at: float
+    duration_s: float
+    reset_s: float = 0.0  # sandbox acquisition and task setup
+    grade_s: float = 0.0
+
+
+class Episode(Record):
+    schema_version: int = SCHEMA_VERSION
+    id: str
+    spec: EpisodeSpec
+    reward: float
+    termination: Termination
+    turns: int
+    messages: list[Message]
+    executions: list[ToolExecution] = Field(default_factory=list)
+    grade: Grade | None = None
+    measurements: dict[str, Any] = Field(default_factory=dict)
+    timings: Timings

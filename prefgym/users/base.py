@@ -1,0 +1,29 @@
+"""The simulated user's contract: open the conversation, then answer or end it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from prefgym.types import Entity, Message
+
+
+@dataclass
+class UserTurn:
+    message: Message | None  # None when the user ends the conversation
+    end: bool = False
+    reason: str = ""
+
+
+class UserFailure(RuntimeError):
+    """The simulated user could not produce a turn: a user_error, never blamed on the agent."""
+
+
+class SimulatedUser(ABC):
+    @abstractmethod
+    async def start(self, entity: Entity) -> Message:
+        """The user's opening message."""
+
+    @abstractmethod
+    async def reply(self, messages: list[Message]) -> UserTurn:
+        """Answer the agent's latest message (the last of ``messages``), or end the conversation."""
