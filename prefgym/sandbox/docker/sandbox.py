@@ -64,6 +64,9 @@ class DockerSandbox(Sandbox):
         except asyncio.TimeoutError:
             await asyncio.to_thread(engine.remove_container, name)
             raise SandboxError(f"container {name} did not start within {config.start_timeout_s:.0f}s") from None
+        except docker.errors.ImageNotFound:
+            raise SandboxError(f"image {image!r} not found locally (prefgym never pulls images; "
+                               "run `prefgym sandbox build`)") from None
         except docker.errors.DockerException as e:
             await asyncio.to_thread(engine.remove_container, name)
             raise SandboxError(f"could not start a sandbox from image {image!r}: {e}") from e
@@ -84,8 +87,9 @@ class DockerSandbox(Sandbox):
                 "o": f"size={config.work_size},uid={AGENT_UID},gid={AGENT_UID},mode=0755",
             }),
         )
-        return engine.client().containers.run(
-            image, name=name, detach=True, labels=labels,
+        # create + start, never containers.run: run() pulls a missing image, and prefgym never downloads.
+        container = engine.client().containers.create(
+            image, name=name, labels=labels,
             user=f"{MAIN_UID}:{MAIN_UID}", working_dir=config.work_dir, hostname="sandbox",
             network_mode="bridge" if config.network else "none",
             mem_limit=config.memory, memswap_limit=config.memory,
@@ -94,6 +98,8 @@ class DockerSandbox(Sandbox):
             read_only=True, mounts=[work],
             tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={config.tmp_size},mode=1777"},
         )
+        container.start()
+        return container
 
     async def _attach(self) -> None:
         assert self.container_id is not None

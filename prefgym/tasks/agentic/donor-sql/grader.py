@@ -7,6 +7,7 @@ so nothing the agent did to /work/donors.db affects the checks of query.sql.
 import csv
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -123,8 +124,19 @@ _query_cache = {}
 
 def run_query():
     """Run query.sql against a fresh copy of the pristine database; return the last result set."""
+    if "error" in _query_cache:
+        raise _query_cache["error"]
     if "rows" in _query_cache:
         return _query_cache["rows"]
+    try:
+        _query_cache["rows"] = _run_query()
+    except Exception as exc:
+        _query_cache["error"] = exc
+        raise
+    return _query_cache["rows"]
+
+
+def _run_query():
     with open(os.path.join(os.getcwd(), "query.sql"), encoding="utf-8-sig") as f:
         text = f.read()
     # sqlite3 CLI dot-commands (.mode csv, .headers on, .output ...) are not SQL: drop them.
@@ -137,12 +149,12 @@ def run_query():
         deadline = time.monotonic() + 10
         conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10000)
         statements, buf = [], ""
-        for ln in lines:
-            buf += ln + "\n"
-            if sqlite3.complete_statement(buf):
+        for ch in "\n".join(lines) + "\n":
+            buf += ch
+            if ch == ";" and sqlite3.complete_statement(buf):
                 statements.append(buf)
                 buf = ""
-        if buf.strip() and buf.strip() != ";":
+        if buf.strip():
             statements.append(buf)
         result = None
         for stmt in statements:
@@ -153,10 +165,10 @@ def run_query():
                 result = cur.fetchall()
         if result is None:
             raise ValueError("query.sql returned no result set")
-        _query_cache["rows"] = result
         return result
     finally:
         conn.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def same_rows(got, expected):

@@ -192,10 +192,22 @@ def main():
     except Exception as exc:
         tmp = None
         setup_error = f"{type(exc).__name__}: {exc}"
+    import_error = None
+    if tmp is not None:
+        try:  # a package that cannot even be imported fails every check without waiting on each
+            env = dict(os.environ, PYTHONPATH=workdir, PYTHONDONTWRITEBYTECODE="1")
+            probe = subprocess.run([sys.executable, "-c", "import receipts"], cwd=tmp, env=env,
+                                   capture_output=True, text=True, timeout=20)
+            if probe.returncode != 0:
+                import_error = "import receipts failed: " + (probe.stderr or "").strip()[-400:]
+        except Exception as exc:
+            import_error = f"import receipts failed: {type(exc).__name__}: {exc}"
     for name, module, cls in CHECKS:
         try:
             if tmp is None:
                 raise RuntimeError(f"could not write test files: {setup_error}")
+            if import_error is not None:
+                raise RuntimeError(import_error)
             passed, detail = run_check(tmp, workdir, module, cls)
         except Exception as exc:
             passed, detail = False, f"{type(exc).__name__}: {exc}"[:500]

@@ -1,0 +1,19 @@
+"""The ``prefgym`` command. Each sub-command lives in its own module and stays thin: parse the
+arguments, call the library, print. Errors the user can fix are printed in one line, not a traceback."""
+
+from __future__ import annotations
+
+import typer
+
+from prefgym.cli import demo, episode, sandbox, tasks
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Measure whether a language model's own preferences change what it does for a user.")
+app.command("episode")(episode.episode)
+app.command("demo")(demo.demo)
+app.add_typer(tasks.app, name="tasks")
+app.add_typer(sandbox.app, name="sandbox")
+
+
+def main() -> None:
+    app()
