@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
+import socket
 import struct
 from pathlib import Path
 from typing import Any
@@ -31,13 +33,30 @@ class DriverError(RuntimeError):
     """The driver ran the request and reported an error (e.g. file not found)."""
 
 
+def _start_exec(api: Any, exec_id: str) -> socket.socket:
+    """``exec_start(socket=True)``, but returning a socket asyncio can own outright.
+
+    docker-py hands back the HTTP connection's socket still wrapped by an HTTP response and a
+    makefile() reader, which close (or warn) on their own schedule. We keep a duplicate of the fd
+    and close docker-py's objects now, in order, so no half-closed socket is left for the GC.
+    """
+    res = api._post_json(api._url("/exec/{0}/start", exec_id), headers={"Connection": "Upgrade", "Upgrade": "tcp"},
+                         data={"Tty": False, "Detach": False}, stream=True)
+    sock = api._get_raw_response_socket(res)
+    raw = getattr(sock, "_sock", sock)
+    own = socket.socket(fileno=os.dup(raw.fileno()))
+    res.close()
+    raw.close()
+    own.setblocking(False)
+    return own
+
+
 class ShellChannel:
     """Requests are sent one at a time; the lock keeps concurrent callers from interleaving."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw_sock: Any):
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         self._reader = reader
         self._writer = writer
-        self._raw_sock = raw_sock  # keep docker-py's socket object alive while we use it
         self._ids = itertools.count(1)
         self._lock = asyncio.Lock()
         self._lines: asyncio.Queue[bytes | None] = asyncio.Queue()
@@ -51,11 +70,9 @@ class ShellChannel:
             api.exec_create, container_id, ["python3", "-u", "-c", DRIVER_SOURCE],
             stdin=True, stdout=True, stderr=True, tty=False, user=user, workdir=workdir,
         )
-        sock_io = await asyncio.to_thread(api.exec_start, exec_id["Id"], socket=True)
-        raw = getattr(sock_io, "_sock", sock_io)
-        raw.setblocking(False)
-        reader, writer = await asyncio.open_connection(sock=raw)
-        channel = cls(reader, writer, sock_io)
+        own = await asyncio.to_thread(_start_exec, api, exec_id["Id"])
+        reader, writer = await asyncio.open_connection(sock=own)
+        channel = cls(reader, writer)
         # The driver speaks only when spoken to, so no byte can hide in docker-py's HTTP buffer.
         await channel.request({"op": "hello"})
         return channel
