@@ -9,11 +9,15 @@ from typing import Any
 
 from prefgym.types import FunctionCall, Message, ToolCall, ToolSpec
 
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # before litellm is imported
 
-import litellm  # noqa: E402
 
-litellm.suppress_debug_info = True
+def _litellm() -> Any:
+    """Import litellm on first use: it takes seconds, and most commands never call a model."""
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # never fetch a price map
+    import litellm
+
+    litellm.suppress_debug_info = True
+    return litellm
 
 
 class ModelError(RuntimeError):
@@ -33,10 +37,6 @@ class Completion:
     cost_usd: float | None = None
 
 
-_TRANSIENT = (litellm.RateLimitError, litellm.Timeout, litellm.APIConnectionError,
-              litellm.InternalServerError, litellm.ServiceUnavailableError)
-
-
 def _to_message(raw: Any) -> Message:
     calls = None
     if getattr(raw, "tool_calls", None):
@@ -53,13 +53,16 @@ async def complete(model: str, messages: list[Message], *, tools: list[ToolSpec]
     ``params`` go to litellm unchanged (temperature, api_base, and litellm's offline
     ``mock_response`` / ``mock_tool_calls``, which drive litellm's real code path without a provider).
     """
+    litellm = _litellm()
+    transient = (litellm.RateLimitError, litellm.Timeout, litellm.APIConnectionError,
+                 litellm.InternalServerError, litellm.ServiceUnavailableError)
     started = time.perf_counter()
     request: dict[str, Any] = {"model": model, "messages": [m.to_openai() for m in messages], **params}
     if tools:
         request["tools"] = [t.to_openai() for t in tools]
     try:
         response = await litellm.acompletion(**request)
-    except _TRANSIENT as e:
+    except transient as e:
         raise ModelError(f"{model}: {type(e).__name__}: {e}", transient=True) from e
     except litellm.APIError as e:
         status = getattr(e, "status_code", None)

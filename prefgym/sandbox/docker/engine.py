@@ -6,9 +6,12 @@ labels, and decides orphanhood by the owner labels (pid + host), never by name o
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import socket
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -42,15 +45,27 @@ def image_exists(tag: str) -> bool:
         return False
 
 
+_known_images: set[str] = set()
+_build_lock = threading.Lock()
+
+
 def ensure_image(tag: str | None = None, log: Callable[[str], None] = print) -> str:
-    """Return the image tag, building the default image first if it is missing."""
+    """Return the image tag, building the default image first if it is missing.
+
+    Many episodes may start at once on a machine without the image: one builds it (a thread lock
+    within this process, a file lock across processes), the others wait and reuse it.
+    """
     tag = tag or default_image_tag()
-    if image_exists(tag):
+    if tag in _known_images:
         return tag
-    if tag != default_image_tag():
-        raise SandboxError(f"image {tag!r} not found; build it or unset PREFGYM_SANDBOX_IMAGE")
-    log(f"sandbox image {tag} is missing: building it once (about a minute) …")
-    build_image(client().api, tag, log=log)
+    with _build_lock, open(os.path.join(tempfile.gettempdir(), "prefgym-image-build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not image_exists(tag):
+            if tag != default_image_tag():
+                raise SandboxError(f"image {tag!r} not found; build it or unset PREFGYM_SANDBOX_IMAGE")
+            log(f"sandbox image {tag} is missing: building it once (about a minute) …")
+            build_image(client().api, tag, log=log)
+    _known_images.add(tag)
     return tag
 
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Prepare this machine for prefgym, from nothing on a fresh Debian box, in seconds when already done:
+#   1. the Docker engine (installed from Debian's packages and started if `docker info` fails),
+#   2. debootstrap, which builds the sandbox image without a container registry,
+#   3. a virtual environment in .venv with prefgym installed in editable mode (plus test extras),
+#   4. the sandbox image (built once, reused by its recipe hash).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} from Debian's packages"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  echo "setup: starting dockerd (log: /var/log/prefgym-dockerd.log)"
+  $SUDO sh -c 'nohup dockerd > /var/log/prefgym-dockerd.log 2>&1 &'
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { echo "setup: dockerd did not come up; see /var/log/prefgym-dockerd.log" >&2; exit 1; }
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  python3 -m venv .venv
+fi
+if [ ! -f .venv/.setup-stamp ] || [ pyproject.toml -nt .venv/.setup-stamp ]; then
+  echo "setup: installing prefgym and its pinned dependencies into .venv"
+  if ! .venv/bin/python -m pip install -q -e ".[test]" > .venv/pip.log 2>&1; then
+    cat .venv/pip.log >&2; echo "setup: pip install failed (log above, also in .venv/pip.log)" >&2; exit 1
+  fi
+  touch .venv/.setup-stamp
+fi
+
+.venv/bin/prefgym sandbox build

@@ -1,0 +1,67 @@
+"""The ``prefgym`` console script, run as a user would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from prefgym.sandbox.docker import engine
+
+PREFGYM = [str(Path(sys.executable).with_name("prefgym"))]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(PREFGYM + list(args), capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+def test_episode_appends_one_json_line_and_prints_a_summary(docker_ready, tmp_path):
+    out = tmp_path / "eps.jsonl"
+    before = {c.id for c in engine.managed_containers(run_id="adhoc")}
+    for agent in ("oracle", "null"):
+        proc = run("episode", "--task", "fix-receipts", "--entity", "oxfam", "--agent", agent, "--out", str(out))
+        assert proc.returncode == 0, proc.stderr
+        assert "agent_submitted" in proc.stdout and "reward" in proc.stdout
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["reward"] for line in lines] == [1.0, 0.0]
+    for line in lines:
+        assert {"id", "spec", "reward", "termination", "messages"} <= set(line)
+        assert line["spec"]["task"] == "fix-receipts" and line["spec"]["entity"] == "oxfam"
+        assert line["termination"]["reason"] == "agent_submitted"
+    assert lines[0]["spec"]["agent"] == "oracle" and lines[1]["spec"]["agent"] == "null"
+    assert {c.id for c in engine.managed_containers(run_id="adhoc")} <= before  # the CLI cleaned up
+
+
+def test_episode_default_output_path(docker_ready, tmp_path):
+    proc = run("episode", "--agent", "null", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    line = json.loads((tmp_path / "runs/adhoc/episodes.jsonl").read_text())
+    assert line["spec"]["task"] == "donor-dedup" and line["reward"] == 0.0
+
+
+def test_bad_names_give_one_clear_line_and_exit_2(tmp_path):
+    proc = run("episode", "--task", "no-such-task", "--out", str(tmp_path / "x.jsonl"))
+    assert proc.returncode == 2
+    assert "error: no task 'no-such-task'; known tasks:" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert not (tmp_path / "x.jsonl").exists()
+    bad_catalog = tmp_path / "cat.yaml"
+    bad_catalog.write_text("entities:\n  - id: a\n    name: A\n  - id: a\n    name: B\n")
+    proc = run("episode", "--entities", str(bad_catalog), "--entity", "a")
+    assert proc.returncode == 2 and f"{bad_catalog}:4: duplicate id 'a'" in proc.stdout
+
+
+def test_tasks_list_names_every_task():
+    proc = run("tasks", "list")
+    assert proc.returncode == 0
+    for task in ("donor-dedup", "donor-sql", "fix-receipts"):
+        assert task in proc.stdout
+
+
+def test_sandbox_doctor_reports_a_healthy_machine(docker_ready):
+    proc = run("sandbox", "doctor")
+    assert proc.returncode == 0, proc.stdout
+    assert "FAIL" not in proc.stdout and "sandbox image prefgym-sandbox:" in proc.stdout
