@@ -11,6 +11,7 @@ from prefgym.aio import run_on_runtime, run_sync
 from prefgym.entities import Catalog, default_catalog, load_catalog
 from prefgym.envs.core import EpisodeCore, StepResult
 from prefgym.envs.spaces import AssistantMessageSpace, observation_space
+from prefgym.sandbox.pool import SandboxPool
 from prefgym.tasks import get_task
 from prefgym.types import Episode
 
@@ -19,6 +20,8 @@ DEFAULT_ENTITY = "give-directly"
 
 
 def docker_sandbox_factory(run_id: str, config: Any = None):
+    """A cold factory: one new container per call (the warm pool builds on it)."""
+
     async def make():
         from prefgym.sandbox.docker import DockerSandbox
 
@@ -40,7 +43,8 @@ class AgenticEnv(gym.Env):
 
     def __init__(self, task: str = DEFAULT_TASK, entity: str = DEFAULT_ENTITY, *,
                  entities: str | Path | Catalog | None = None, tasks_dir: str | Path | None = None,
-                 sandbox_config: Any = None, run_id: str = "gym", render_mode: str | None = None):
+                 sandbox_config: Any = None, run_id: str = "gym", pool_size: int = 1,
+                 render_mode: str | None = None):
         catalog = entities if isinstance(entities, Catalog) else (load_catalog(entities) if entities else default_catalog())
         self.task_spec = get_task(task, tasks_dir)
         if self.task_spec.suite != self.suite:
@@ -49,8 +53,22 @@ class AgenticEnv(gym.Env):
         self.render_mode = render_mode
         self.observation_space = observation_space()
         self.action_space = AssistantMessageSpace()
-        self.core = EpisodeCore(self.task_spec, self.entity,
-                                sandbox_factory=docker_sandbox_factory(run_id, sandbox_config))
+        # The pool is made on first reset, on the loop that will use it: no container before then.
+        self._cold_factory = docker_sandbox_factory(run_id, sandbox_config)
+        self._pool_size = pool_size
+        self._pool: SandboxPool | None = None
+        self.core = EpisodeCore(self.task_spec, self.entity, sandbox_factory=self._acquire)
+
+    async def _acquire(self):
+        if self._pool is None:
+            self._pool = SandboxPool(self._cold_factory, size=self._pool_size)
+        return await self._pool.acquire()
+
+    async def _aclose(self) -> None:
+        await self.core.release()
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.aclose()
 
     # sync API (works inside a running event loop: the core runs on prefgym's own loop)
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
@@ -61,7 +79,7 @@ class AgenticEnv(gym.Env):
         return run_sync(self.core.step(action))
 
     def close(self) -> None:
-        run_sync(self.core.release())
+        run_sync(self._aclose())
         super().close()
 
     # async API
@@ -73,7 +91,7 @@ class AgenticEnv(gym.Env):
         return await run_on_runtime(self.core.step(action))
 
     async def aclose(self) -> None:
-        await run_on_runtime(self.core.release())
+        await run_on_runtime(self._aclose())
 
     @property
     def episode(self) -> Episode:

@@ -154,6 +154,11 @@ class EpisodeCore:
         self.reward = self.grade.score if (self.grade and self.termination.reason != TerminationReason.INFRA_ERROR) else 0.0
         await self.release()
 
+    async def fail(self, reason: TerminationReason, detail: str) -> None:
+        """End the episode from outside the loop (e.g. the runner could not get a sandbox)."""
+        if not self.done:
+            await self._end(reason, detail, grade=False)
+
     async def release(self) -> None:
         if self.sandbox is not None:
             sandbox, self.sandbox = self.sandbox, None

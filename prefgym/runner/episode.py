@@ -7,14 +7,19 @@ from typing import Any
 
 from prefgym.agents import Agent, NullAgent, OracleAgent, ToolCallingAgent, oracle_actions, submit_action
 from prefgym.envs.core import EpisodeCore
-from prefgym.types import Episode, TaskSpec
+from prefgym.sandbox import SandboxError
+from prefgym.types import Episode, TaskSpec, TerminationReason
 
 
 async def run_episode(core: EpisodeCore, agent: Agent, *, seed: int = 0) -> Episode:
     agent.reset()
     core.agent_name = agent.name
     try:
-        observation, _ = await core.reset(seed)
+        try:
+            observation, _ = await core.reset(seed)
+        except SandboxError as e:  # no sandbox could be had: the engine's fault, recorded as such
+            await core.fail(TerminationReason.INFRA_ERROR, f"sandbox: {e}")
+            return core.episode()
         while not core.done:
             action = await agent.act(observation)
             observation, *_ = await core.step(action)

@@ -5,8 +5,9 @@ viewer, preference elicitation) does not need the docker SDK or a running engine
 """
 
 from prefgym.sandbox.base import Sandbox, SandboxError
+from prefgym.sandbox.pool import SandboxPool
 
-__all__ = ["Sandbox", "SandboxError", "DockerSandbox", "DockerSandboxConfig"]
+__all__ = ["Sandbox", "SandboxError", "SandboxPool", "DockerSandbox", "DockerSandboxConfig"]
 
 
 def __getattr__(name: str):

@@ -10,10 +10,13 @@ import fcntl
 import functools
 import os
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import docker
@@ -67,6 +70,30 @@ def ensure_image(tag: str | None = None, log: Callable[[str], None] = print) -> 
             build_image(client().api, tag, log=log)
     _known_images.add(tag)
     return tag
+
+
+_watchdog: subprocess.Popen | None = None
+
+
+def docker_socket_path() -> str | None:
+    host = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    return host[len("unix://"):] if host.startswith("unix://") else None
+
+
+def start_watchdog() -> None:
+    """Once per process: a watchdog that removes this process's containers when it dies.
+
+    See ``watchdog.py``. Without a unix socket to the engine (a remote DOCKER_HOST) there is no
+    watchdog, and orphans are removed by the start-up prune of the next prefgym process.
+    """
+    global _watchdog
+    sock = docker_socket_path()
+    if (_watchdog is not None and _watchdog.poll() is None) or sock is None:
+        return
+    _watchdog = subprocess.Popen(
+        [sys.executable, "-I", str(Path(__file__).with_name("watchdog.py")), str(os.getpid()), socket.gethostname(), sock],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
 
 
 def managed_containers(run_id: str | None = None) -> list[Any]:

@@ -54,6 +54,7 @@ class DockerSandbox(Sandbox):
         if not _pruned_at_start:  # a previous owner that was SIGKILLed may have left containers
             _pruned_at_start = True
             await asyncio.to_thread(engine.prune)
+            engine.start_watchdog()
         image = config.image or await asyncio.to_thread(engine.ensure_image)
         name = f"prefgym-{run_id[:24]}-{secrets.token_hex(4)}"
         try:
