@@ -67,7 +67,7 @@ class ShellChannel:
     @classmethod
     async def open(cls, api: Any, container_id: str, *, user: str, workdir: str) -> "ShellChannel":
         exec_id = await asyncio.to_thread(
-            api.exec_create, container_id, ["python3", "-u", "-c", DRIVER_SOURCE],
+            api.exec_create, container_id, ["python3", "-I", "-S", "-u", "-c", DRIVER_SOURCE],
             stdin=True, stdout=True, stderr=True, tty=False, user=user, workdir=workdir,
         )
         own = await asyncio.to_thread(_start_exec, api, exec_id["Id"])
