@@ -148,3 +148,12 @@ async def test_a_missing_image_is_a_clean_sandbox_error(docker_ready):
 
     with pytest.raises(SandboxError, match="not found|No such image|pull access"):
         await DockerSandbox.create(DockerSandboxConfig(image="prefgym-no-such-image:0"), run_id=TEST_RUN)
+
+
+async def test_a_folder_copies_out_to_the_host(sandbox, tmp_path):
+    await sandbox.exec("mkdir -p out/deep && echo r-$((2*21)) > out/deep/result.txt && ln -s /etc/passwd out/link")
+    await sandbox.copy_out("out", tmp_path / "got")
+    assert (tmp_path / "got/deep/result.txt").read_text() == "r-42\n"
+    assert not (tmp_path / "got/link").exists()  # a link out of the folder is not followed or kept
+    with pytest.raises(FileNotFoundError):
+        await sandbox.copy_out("no-such-folder", tmp_path / "x")

@@ -52,6 +52,10 @@ class Sandbox(ABC):
         """Unpack a tar archive into ``dest``: the one primitive behind :meth:`copy_in`."""
 
     @abstractmethod
+    async def _tar(self, src: str) -> bytes:
+        """Pack folder ``src`` into a tar archive: the one primitive behind :meth:`copy_out`."""
+
+    @abstractmethod
     async def close(self) -> None:
         """Release the sandbox and everything it holds. Idempotent."""
 
@@ -70,6 +74,12 @@ class Sandbox(ABC):
                     tar.addfile(info)
         await self._untar(buf.getvalue(), dest or self.work_dir)
 
+    async def copy_out(self, src: str, local_dir: str | Path) -> None:
+        """Copy a sandbox folder's contents to a host folder (graders' evidence, the viewer)."""
+        Path(local_dir).mkdir(parents=True, exist_ok=True)
+        with tarfile.open(fileobj=io.BytesIO(await self._tar(self.resolve(src)))) as tar:
+            tar.extractall(local_dir, filter=_skip_unsafe)
+
     def resolve(self, path: str) -> str:
         return path if path.startswith("/") else f"{self.work_dir.rstrip('/')}/{path}"
 
@@ -78,3 +88,11 @@ class Sandbox(ABC):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+
+def _skip_unsafe(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """What the sandbox wrote is untrusted: drop links out of the folder, devices, absolute paths."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None

@@ -156,6 +156,9 @@ class _Leased(Sandbox):
     async def _untar(self, tar_bytes: bytes, dest: str) -> None:
         await self._live()._untar(tar_bytes, dest)
 
+    async def _tar(self, src: str) -> bytes:
+        return await self._live()._tar(src)
+
     async def close(self) -> None:
         if self._inner is not None:
             inner, self._inner = self._inner, None

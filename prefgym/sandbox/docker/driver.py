@@ -185,7 +185,16 @@ def op_untar(req):
     return {}
 
 
-OPS = {"exec": op_exec, "read": op_read, "write": op_write, "untar": op_untar,
+def op_tar(req):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        tar.add(req["src"], arcname=".")
+    if buf.tell() > MAX_READ:
+        raise ValueError("folder larger than %d bytes" % MAX_READ)
+    return {"data": base64.b64encode(buf.getvalue()).decode()}
+
+
+OPS = {"exec": op_exec, "read": op_read, "write": op_write, "untar": op_untar, "tar": op_tar,
        "hello": lambda req: {"pid": os.getpid(), "uid": os.getuid()}}
 
 

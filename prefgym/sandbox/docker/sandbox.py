@@ -162,6 +162,13 @@ class DockerSandbox(Sandbox):
         await self._request({"op": "untar", "dest": self.resolve(dest),
                              "data": base64.b64encode(tar_bytes).decode()})
 
+    async def _tar(self, src: str) -> bytes:
+        try:
+            reply = await self._request({"op": "tar", "src": src})
+        except DriverError as e:
+            raise _as_os_error(e, src) from None
+        return base64.b64decode(reply["data"])
+
 
 def _as_os_error(e: DriverError, path: str) -> OSError:
     """Map the driver's error text back to the exception a caller of a file API expects."""
