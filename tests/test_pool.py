@@ -113,7 +113,7 @@ def test_sigkill_of_the_owner_removes_its_containers_within_30s(docker_ready):
     try:
         assert owner.stdout.readline().strip() == "ready"
         assert len(engine.managed_containers(run_id=run_id)) == 3
-        bystander = engine.client().containers.create(  # another run's container must survive
+        engine.client().containers.create(  # another run's container must survive
             docker_ready, labels=owner_labels(f"{TEST_RUN}-bystander", 3600), command=["true"])
         owner.kill()  # SIGKILL: no atexit, no finally
         owner.wait()
