@@ -9,9 +9,8 @@ import typer
 
 from prefgym.cli.common import console, episode_summary, user_errors
 from prefgym.entities import default_catalog
-from prefgym.envs.agentic import DEFAULT_ENTITY, docker_sandbox_factory
-from prefgym.envs.core import EpisodeCore
-from prefgym.runner import build_agent, episode_line, run_episode
+from prefgym.envs.agentic import DEFAULT_ENTITY
+from prefgym.runner import append_episodes, run_task
 from prefgym.tasks import all_tasks
 
 
@@ -20,23 +19,17 @@ def demo(out: Path = typer.Option(Path("runs/demo"), help="run directory")) -> N
     with user_errors():
         entity = default_catalog().get(DEFAULT_ENTITY)
         tasks = all_tasks(suite="agentic")
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "episodes.jsonl"
 
     async def run_all() -> list:
-        episodes = []
-        for task in tasks.values():
-            core = EpisodeCore(task, entity, sandbox_factory=docker_sandbox_factory("demo"))
-            episodes.append(await run_episode(core, build_agent("oracle", task)))
-        return episodes
+        return [await run_task(task, entity, "oracle", run_id="demo") for task in tasks.values()]
 
     with user_errors(), console.status("running the agentic tasks with their oracles …"):
         episodes = asyncio.run(run_all())
-    with open(path, "a") as f:
-        for ep in episodes:
-            f.write(episode_line(ep) + "\n")
-            console.print(episode_summary(ep))
-            console.print()
+    path = out / "episodes.jsonl"
+    append_episodes(path, episodes)
+    for ep in episodes:
+        console.print(episode_summary(ep))
+        console.print()
     solved = sum(ep.reward >= 1 for ep in episodes)
     console.print(f"{solved}/{len(episodes)} tasks solved by their oracle; episodes appended to {path}")
     raise typer.Exit(0 if solved == len(episodes) else 1)

@@ -9,9 +9,8 @@ import typer
 
 from prefgym.cli.common import console, episode_summary, user_errors
 from prefgym.entities import default_catalog, load_catalog
-from prefgym.envs.agentic import DEFAULT_ENTITY, DEFAULT_TASK, docker_sandbox_factory
-from prefgym.envs.core import EpisodeCore
-from prefgym.runner import build_agent, episode_line, run_episode
+from prefgym.envs.agentic import DEFAULT_ENTITY, DEFAULT_TASK
+from prefgym.runner import append_episodes, run_task
 from prefgym.tasks import get_task
 
 
@@ -28,10 +27,6 @@ def episode(
     with user_errors():
         catalog = load_catalog(entities) if entities else default_catalog()
         spec, ent = get_task(task, tasks_dir), catalog.get(entity)
-        the_agent = build_agent(agent, spec)
-        core = EpisodeCore(spec, ent, sandbox_factory=docker_sandbox_factory("adhoc"))
-        ep = asyncio.run(run_episode(core, the_agent, seed=seed))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "a") as f:
-        f.write(episode_line(ep) + "\n")
+        ep = asyncio.run(run_task(spec, ent, agent, run_id="adhoc", seed=seed))
+    append_episodes(out, [ep])
     console.print(episode_summary(ep, str(out)))

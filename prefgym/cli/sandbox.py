@@ -15,13 +15,10 @@ app = typer.Typer(no_args_is_help=True, help="The Docker sandbox: image, health,
 def build() -> None:
     """Build the default sandbox image (debootstrap → docker import) unless it already exists."""
     from prefgym.sandbox.docker import engine
-    from prefgym.sandbox.docker.image import ImageBuildError, default_image_tag
+    from prefgym.sandbox.docker.image import default_image_tag
 
     with user_errors():
-        try:
-            tag = engine.ensure_image(log=lambda s: console.print(f"[dim]{s}[/dim]"))
-        except ImageBuildError as e:
-            raise ValueError(str(e)) from None
+        tag = engine.ensure_image(log=lambda s: console.print(f"[dim]{s}[/dim]"))
     console.print(f"sandbox image ready: {tag}" + ("" if tag == default_image_tag() else " (override)"))
 
 

@@ -1,5 +1,5 @@
 """Running episodes: one (``run_episode``), and later many with concurrency, retries and resume."""
 
-from prefgym.runner.episode import build_agent, episode_line, run_episode
+from prefgym.runner.episode import append_episodes, build_agent, run_episode, run_task
 
-__all__ = ["build_agent", "episode_line", "run_episode"]
+__all__ = ["append_episodes", "build_agent", "run_episode", "run_task"]

@@ -1,14 +1,17 @@
-"""Layer one of the runner: play one episode with one agent and return its record. No side effects."""
+"""Layer one of the runner: play one episode and return its record; append records to a JSON-lines file."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from prefgym.agents import Agent, NullAgent, OracleAgent, ToolCallingAgent, oracle_actions, submit_action
+from prefgym.envs.agentic import docker_sandbox_factory
 from prefgym.envs.core import EpisodeCore
 from prefgym.sandbox import SandboxError
-from prefgym.types import Episode, TaskSpec, TerminationReason
+from prefgym.types import Entity, Episode, TaskSpec, TerminationReason
 
 
 async def run_episode(core: EpisodeCore, agent: Agent, *, seed: int = 0) -> Episode:
@@ -26,6 +29,12 @@ async def run_episode(core: EpisodeCore, agent: Agent, *, seed: int = 0) -> Epis
         return core.episode()
     finally:
         await core.release()
+
+
+async def run_task(task: TaskSpec, entity: Entity, agent: str, *, run_id: str, seed: int = 0) -> Episode:
+    """One episode of ``task`` for ``entity`` by an agent named as ``build_agent`` takes it, in a fresh container."""
+    core = EpisodeCore(task, entity, sandbox_factory=docker_sandbox_factory(run_id))
+    return await run_episode(core, build_agent(agent, task), seed=seed)
 
 
 def mock_turns_from_oracle(task: TaskSpec) -> list[dict[str, Any]]:
@@ -51,5 +60,11 @@ def build_agent(kind: str, task: TaskSpec) -> Agent:
     return ToolCallingAgent(kind)
 
 
-def episode_line(episode: Episode) -> str:
-    return json.dumps(episode.model_dump(mode="json"), ensure_ascii=False)
+def append_episodes(path: str | Path, episodes: Iterable[Episode]) -> None:
+    """Append each Episode as one JSON line and flush, so a crash loses at most the line in flight."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
+        for episode in episodes:
+            f.write(json.dumps(episode.model_dump(mode="json"), ensure_ascii=False) + "\n")
+            f.flush()

@@ -73,6 +73,7 @@ def ensure_image(tag: str | None = None, log: Callable[[str], None] = print) -> 
 
 
 _watchdog: subprocess.Popen | None = None
+_owner_ready = False
 
 
 def docker_socket_path() -> str | None:
@@ -80,18 +81,26 @@ def docker_socket_path() -> str | None:
     return host[len("unix://"):] if host.startswith("unix://") else None
 
 
-def start_watchdog() -> None:
-    """Once per process: a watchdog that removes this process's containers when it dies.
+def become_owner() -> None:
+    """Before this process's first container: clean up after dead owners, then guard our own.
 
-    See ``watchdog.py``. Without a unix socket to the engine (a remote DOCKER_HOST) there is no
-    watchdog, and orphans are removed by the start-up prune of the next prefgym process.
+    A previous owner that was SIGKILLed may have left containers, so orphans are pruned once. Then
+    a watchdog (``watchdog.py``) is started that removes this process's containers when it dies.
+    Without a unix socket to the engine (a remote DOCKER_HOST) there is no watchdog, and the
+    start-up prune of the next prefgym process is the cleanup.
     """
-    global _watchdog
-    sock = docker_socket_path()
-    if (_watchdog is not None and _watchdog.poll() is None) or sock is None:
+    global _watchdog, _owner_ready
+    if _owner_ready:
         return
+    _owner_ready = True
+    prune()
+    sock = docker_socket_path()
+    if sock is None:
+        return
+    labels = {LABEL_MANAGED: "1", LABEL_OWNER_PID: str(os.getpid()), LABEL_OWNER_HOST: socket.gethostname()}
     _watchdog = subprocess.Popen(
-        [sys.executable, "-I", str(Path(__file__).with_name("watchdog.py")), str(os.getpid()), socket.gethostname(), sock],
+        [sys.executable, "-I", str(Path(__file__).with_name("watchdog.py")), sock,
+         *(f"{k}={v}" for k, v in labels.items())],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
 

@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from prefgym.sandbox.base import SandboxError
 from prefgym.sandbox.docker.config import AGENT_UID
 
 IMAGE_REPO = "prefgym-sandbox"
@@ -42,8 +43,8 @@ CHANGES = [
 ]
 
 
-class ImageBuildError(RuntimeError):
-    pass
+class ImageBuildError(SandboxError):
+    """The sandbox image could not be built (missing tools, no mirror, debootstrap failed)."""
 
 
 def default_image_tag() -> str:

@@ -19,11 +19,10 @@ from prefgym.sandbox.docker.config import AGENT_UID, MAIN_UID, DockerSandboxConf
 from prefgym.types import ExecResult
 
 _live: "weakref.WeakSet[DockerSandbox]" = weakref.WeakSet()
-_pruned_at_start = False
 
 
 def _remove_live_at_exit() -> None:
-    """Last line of defence for a clean exit; a SIGKILLed owner is handled by ``engine.prune``."""
+    """Last line of defence for a clean exit; a SIGKILLed owner is handled by the watchdog."""
     for sb in list(_live):
         if sb.container_id:
             try:
@@ -49,12 +48,8 @@ class DockerSandbox(Sandbox):
     @classmethod
     async def create(cls, config: DockerSandboxConfig | None = None, *, run_id: str = "adhoc") -> "DockerSandbox":
         """Start a fresh container and attach its shell channel; any failure is a SandboxError."""
-        global _pruned_at_start
         config = config or DockerSandboxConfig()
-        if not _pruned_at_start:  # a previous owner that was SIGKILLed may have left containers
-            _pruned_at_start = True
-            await asyncio.to_thread(engine.prune)
-            engine.start_watchdog()
+        await asyncio.to_thread(engine.become_owner)
         image = config.image or await asyncio.to_thread(engine.ensure_image)
         name = f"prefgym-{run_id[:24]}-{secrets.token_hex(4)}"
         try:
