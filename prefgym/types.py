@@ -243,4 +243,16 @@ class Episode(Record):
     executions: list[ToolExecution] = Field(default_factory=list)
     grade: Grade | None = None
     measurements: dict[str, Any] = Field(default_factory=dict)
+    calls: list[dict[str, Any]] = Field(default_factory=list)  # model calls: key, usage, latency, attempts
     timings: Timings
+
+    def behaviour(self) -> dict[str, Any]:
+        """The record without what the wall clock decides (ids, timings, durations, latencies):
+        equal for two runs of one spec by a deterministic agent, byte for byte once dumped."""
+        data = self.model_dump(mode="json", exclude={"id", "timings"})
+        for execution in data["executions"]:
+            execution.pop("duration_s", None)
+            (execution.get("result") or {}).pop("duration_s", None)
+        for call in data["calls"]:
+            call.pop("latency_s", None)
+        return data

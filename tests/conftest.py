@@ -7,10 +7,13 @@ PREFGYM_REQUIRE_DOCKER=1 turns a missing engine into a failure.
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
 TEST_RUN = f"pytest-{os.getpid()}"
+# Model answers cached by tests stay in this session's own folder, never in the user's cache.
+os.environ["PREFGYM_CACHE_DIR"] = tempfile.mkdtemp(prefix="prefgym-test-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -19,13 +19,13 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 
 def test_episode_appends_one_json_line_and_prints_a_summary(docker_ready, tmp_path):
-    out = tmp_path / "eps.jsonl"
+    out = tmp_path / "run"
     before = {c.id for c in engine.managed_containers(run_id="adhoc")}
     for agent in ("oracle", "null"):
         proc = run("episode", "--task", "fix-receipts", "--entity", "oxfam", "--agent", agent, "--out", str(out))
         assert proc.returncode == 0, proc.stderr
         assert "agent_submitted" in proc.stdout and "reward" in proc.stdout
-    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    lines = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
     assert [line["reward"] for line in lines] == [1.0, 0.0]
     for line in lines:
         assert {"id", "spec", "reward", "termination", "messages"} <= set(line)
@@ -43,7 +43,7 @@ def test_episode_default_output_path(docker_ready, tmp_path):
 
 
 def test_bad_names_give_one_clear_line_and_exit_2(tmp_path):
-    proc = run("episode", "--task", "no-such-task", "--out", str(tmp_path / "x.jsonl"))
+    proc = run("episode", "--task", "no-such-task", "--out", str(tmp_path / "x"))
     assert proc.returncode == 2
     assert "error: no task 'no-such-task'; known tasks:" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
@@ -65,3 +65,38 @@ def test_sandbox_doctor_reports_a_healthy_machine(docker_ready):
     proc = run("sandbox", "doctor")
     assert proc.returncode == 0, proc.stdout
     assert "FAIL" not in proc.stdout and "sandbox image prefgym-sandbox:" in proc.stdout
+
+
+def test_replay_of_a_tool_using_model_episode_matches_with_zero_provider_calls(docker_ready, tmp_path):
+    """The episode is played by litellm's mock model making the oracle's tool calls; replay serves
+    every answer from calls.jsonl and runs the tools again in a fresh container."""
+    proc = run("episode", "--task", "donor-sql", "--agent", "mock", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    episode = json.loads((tmp_path / "episodes.jsonl").read_text())
+    calls = [json.loads(line) for line in (tmp_path / "calls.jsonl").read_text().splitlines()]
+    assert episode["reward"] == 1.0 and len(calls) == len(episode["calls"]) >= 2
+    assert {c["tags"]["episode"] for c in calls} == {episode["id"]}
+    assert any(c["message"].get("tool_calls") for c in calls)
+
+    proc = run("replay", str(tmp_path), episode["id"][:10])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{len(calls)}/{len(calls)} requests matched the recording, 0 provider calls" in proc.stdout
+    assert "replay matched step for step" in proc.stdout
+
+
+def test_replay_reports_a_diverged_step(docker_ready, tmp_path):
+    proc = run("episode", "--task", "donor-sql", "--agent", "mock", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    episode_id = json.loads((tmp_path / "episodes.jsonl").read_text())["id"]
+    calls = [json.loads(line) for line in (tmp_path / "calls.jsonl").read_text().splitlines()]
+    calls[0]["message"]["content"] = "Something else."  # the recording no longer says what the run said
+    (tmp_path / "calls.jsonl").write_text("".join(json.dumps(c) + "\n" for c in calls))
+    proc = run("replay", str(tmp_path), episode_id)
+    assert proc.returncode == 1 and "replay diverged" in proc.stdout
+
+
+def test_replay_of_an_unknown_episode_is_one_clear_line(tmp_path):
+    (tmp_path / "episodes.jsonl").write_text("")
+    proc = run("replay", str(tmp_path), "abc")
+    assert proc.returncode == 2 and "no episode with id 'abc'" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr

@@ -16,8 +16,9 @@ Action = dict[str, Any]  # an OpenAI assistant message
 class Agent(ABC):
     name: str = "agent"
 
-    def reset(self) -> None:
-        """Forget the previous episode."""
+    def reset(self, seed: int = 0) -> None:
+        """Forget the previous episode. ``seed`` is the episode's: a model agent uses it as the
+        sample index, so seeds of one episode are independent samples (and cached apart)."""
 
     @abstractmethod
     async def act(self, observation: Observation) -> Action: ...

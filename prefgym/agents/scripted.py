@@ -24,7 +24,7 @@ class ScriptedAgent(Agent):
         self.actions = actions
         self._next = 0
 
-    def reset(self) -> None:
+    def reset(self, seed: int = 0) -> None:
         self._next = 0
 
     async def act(self, observation: Observation) -> Action:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from prefgym.agents.base import Action, Agent, Observation
-from prefgym.models import complete
+from prefgym.models import Completion, complete
 from prefgym.types import Message, ToolSpec
 
 
@@ -18,11 +18,12 @@ class ToolCallingAgent(Agent):
         self.name = model
         self.params = params
         self.mock_turns = mock_turns
+        self.sample = 0
         self.history: list[Message] = []
-        self.completions: list[Any] = []
+        self.completions: list[Completion] = []
 
-    def reset(self) -> None:
-        self.history, self.completions = [], []
+    def reset(self, seed: int = 0) -> None:
+        self.history, self.completions, self.sample = [], [], seed
 
     async def act(self, observation: Observation) -> Action:
         self.history.extend(Message.model_validate(m) for m in observation["messages"])
@@ -32,7 +33,8 @@ class ToolCallingAgent(Agent):
         if self.mock_turns is not None:
             turn = len(self.completions)
             params.update(self.mock_turns[min(turn, len(self.mock_turns) - 1)])
-        completion = await complete(self.model, self.history, tools=tools or None, **params)
+        completion = await complete(self.model, self.history, tools=tools or None, sample=self.sample,
+                                    tags={"role": "agent"}, **params)
         self.completions.append(completion)
         self.history.append(completion.message)
         return completion.message.to_openai()

@@ -10,12 +10,14 @@ from rich.console import Console
 from rich.table import Table
 
 from prefgym.entities import CatalogError
+from prefgym.models import ModelError
+from prefgym.runner import RunDirError
 from prefgym.sandbox import SandboxError
 from prefgym.tasks import TaskError
 from prefgym.types import Episode
 
 console = Console()
-USER_ERRORS = (TaskError, CatalogError, SandboxError, KeyError, ValueError, FileNotFoundError)
+USER_ERRORS = (TaskError, CatalogError, SandboxError, ModelError, RunDirError, KeyError, ValueError, FileNotFoundError)
 
 
 @contextlib.contextmanager

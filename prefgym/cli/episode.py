@@ -1,4 +1,4 @@
-"""``prefgym episode``: run one episode and append its record to a JSON-lines file."""
+"""``prefgym episode``: run one episode into a run directory (its record and its model calls)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import typer
 from prefgym.cli.common import console, episode_summary, user_errors
 from prefgym.entities import default_catalog, load_catalog
 from prefgym.envs.agentic import DEFAULT_ENTITY, DEFAULT_TASK
-from prefgym.runner import append_episodes, run_task
+from prefgym.models import use_gateway
+from prefgym.runner import RunDir, run_task
 from prefgym.tasks import get_task
 
 
@@ -19,14 +20,16 @@ def episode(
     entity: str = typer.Option(DEFAULT_ENTITY, help="entity id from the catalog"),
     agent: str = typer.Option("oracle", help="oracle | null | mock | a litellm model id"),
     seed: int = typer.Option(0),
-    out: Path = typer.Option(Path("runs/adhoc/episodes.jsonl"), help="JSON-lines file the episode is appended to"),
+    out: Path = typer.Option(Path("runs/adhoc"), help="run directory: episodes.jsonl and calls.jsonl are appended to"),
     entities: Path = typer.Option(None, help="entity catalog YAML (default: the built-in charities)"),
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
 ) -> None:
-    """Run one episode, print a summary, and append the Episode as one JSON line to OUT."""
+    """Run one episode, print a summary, and append the Episode to OUT/episodes.jsonl."""
     with user_errors():
         catalog = load_catalog(entities) if entities else default_catalog()
         spec, ent = get_task(task, tasks_dir), catalog.get(entity)
-        ep = asyncio.run(run_task(spec, ent, agent, run_id="adhoc", seed=seed))
-    append_episodes(out, [ep])
-    console.print(episode_summary(ep, str(out)))
+        run = RunDir(out)
+        with use_gateway(run.gateway()):
+            ep = asyncio.run(run_task(spec, ent, agent, run_id="adhoc", seed=seed))
+    run.append(ep)
+    console.print(episode_summary(ep, str(run.episodes_path)))

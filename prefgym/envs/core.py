@@ -41,6 +41,7 @@ class EpisodeCore:
 
     def _reset_state(self, seed: int) -> None:
         self.seed = seed
+        self.episode_id = uuid.uuid4().hex  # tags this episode's model calls in calls.jsonl
         self.messages: list[Message] = []
         self.executions: list[ToolExecution] = []
         self.turns = 0
@@ -186,7 +187,7 @@ class EpisodeCore:
         """The record of the episode so far (complete once ``done``)."""
         ended = time.time()
         return Episode(
-            id=uuid.uuid4().hex, spec=self.spec(), reward=self.reward,
+            id=self.episode_id, spec=self.spec(), reward=self.reward,
             termination=self.termination or Termination(reason=TerminationReason.AGENT_ERROR, detail="not finished"),
             turns=self.turns, messages=list(self.messages), executions=list(self.executions), grade=self.grade,
             measurements=dict(self.measurements),

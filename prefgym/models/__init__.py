@@ -1,10 +1,21 @@
 """The one gateway to language models. Nothing else in prefgym imports litellm.
 
-For now it is a thin, typed layer over litellm's ``acompletion``: messages and tools go in as
-prefgym records, an assistant :class:`~prefgym.types.Message` comes out with usage, cost and
-latency. Retries, caching, rate limits and record/replay build on this one function.
+:func:`complete` is the call everyone makes; a :class:`Gateway` adds the disk cache, the
+``calls.jsonl`` recorder, replay, retries and per-provider concurrency caps around litellm.
+``synthetic/…`` ids are offline models with planted preferences (:mod:`prefgym.models.synthetic`);
+``local/smollm2`` is a real small model served on this machine (:mod:`prefgym.models.local`).
 """
 
-from prefgym.models.gateway import Completion, ModelError, complete
+from prefgym.models.cache import CallCache, default_cache_path
+from prefgym.models.gateway import Completion, Gateway, GatewayStats, complete, current_gateway, tag_calls, use_gateway
+from prefgym.models.limits import ProviderLimits, provider_of
+from prefgym.models.recorder import CallRecord, CallRecorder, read_calls
+from prefgym.models.replay import Replay, ReplayExhausted
+from prefgym.models.request import Request, scrub
+from prefgym.models.retry import ModelError, RetryPolicy
 
-__all__ = ["Completion", "ModelError", "complete"]
+__all__ = [
+    "CallCache", "CallRecord", "CallRecorder", "Completion", "Gateway", "GatewayStats", "ModelError",
+    "ProviderLimits", "Replay", "ReplayExhausted", "Request", "RetryPolicy", "complete", "current_gateway",
+    "default_cache_path", "provider_of", "read_calls", "scrub", "tag_calls", "use_gateway",
+]

@@ -1,31 +1,38 @@
-"""``complete()``: one model call through litellm, normalised into prefgym records."""
+"""``complete()``: every model call in prefgym, with what research runs need around it.
+
+In order, a call is: canonicalised into a :class:`Request` (its key hashes the whole request and the
+sample index) → answered from a replay, or the disk cache, or the provider (under the provider's
+concurrency cap, with retries on transient errors) → cached → recorded in ``calls.jsonl`` with the
+caller's tags → returned as a :class:`Completion` with usage, cost, latency and attempts.
+
+A :class:`Gateway` holds the cache, recorder, replay, retry policy and caps. Code that runs a study
+makes one and installs it with :func:`use_gateway`; everything below (agents, users, preference
+probes) just calls :func:`complete` and gets the installed one, or a default with the user-level
+cache and no recorder.
+"""
 
 from __future__ import annotations
 
+import contextvars
 import os
-import time
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from prefgym.models.cache import CallCache
+from prefgym.models.limits import ProviderLimits, provider_of
+from prefgym.models.prefill import PrefillMode, join_prefill, prefill_mode, with_prefill
+from prefgym.models.provider import Answer, call_provider
+from prefgym.models.recorder import CallRecord, CallRecorder
+from prefgym.models.replay import Replay
+from prefgym.models.request import Request
+from prefgym.models.retry import ModelError, RetryPolicy
 from prefgym.types import FunctionCall, Message, ToolCall, ToolSpec
 
-
-
-def _litellm() -> Any:
-    """Import litellm on first use: it takes seconds, and most commands never call a model."""
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # never fetch a price map
-    import litellm
-
-    litellm.suppress_debug_info = True
-    return litellm
-
-
-class ModelError(RuntimeError):
-    """A model call failed. ``transient`` errors (rate limits, timeouts, 5xx) are worth retrying."""
-
-    def __init__(self, message: str, *, transient: bool):
-        super().__init__(message)
-        self.transient = transient
+# Offline models answer faster than a cache lookup: caching them would only fill the disk.
+_UNCACHED_PROVIDERS = frozenset({"synthetic"})
 
 
 @dataclass
@@ -35,45 +42,174 @@ class Completion:
     latency_s: float
     usage: dict[str, int] = field(default_factory=dict)
     cost_usd: float | None = None
+    key: str = ""
+    attempts: int = 1
+    source: str = "provider"
+    sample: int = 0
+    prefill_mode: PrefillMode | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """What an Episode record keeps about the call (the full request is in calls.jsonl)."""
+        return {"key": self.key, "model": self.model, "sample": self.sample, "usage": self.usage,
+                "cost_usd": self.cost_usd, "latency_s": round(self.latency_s, 4), "attempts": self.attempts,
+                "source": self.source}
 
 
-def _to_message(raw: Any) -> Message:
-    calls = None
-    if getattr(raw, "tool_calls", None):
-        calls = [ToolCall(id=c.id or f"call_{i}", function=FunctionCall(name=c.function.name or "",
-                                                                          arguments=c.function.arguments or ""))
-                 for i, c in enumerate(raw.tool_calls)]
-    return Message(role="assistant", content=raw.content, tool_calls=calls)
+@dataclass
+class GatewayStats:
+    provider_calls: int = 0  # attempts that reached a provider, retries included
+    cache_hits: int = 0
+    replayed: int = 0
+    retries: int = 0
+    failures: int = 0
+    cost_usd: float = 0.0
+    models: set[str] = field(default_factory=set)
 
 
-async def complete(model: str, messages: list[Message], *, tools: list[ToolSpec] | None = None,
-                   **params: Any) -> Completion:
-    """Ask ``model`` (a litellm model id) for the next assistant message.
+def _to_message(raw: dict[str, Any]) -> Message:
+    calls = [ToolCall(id=c["id"], function=FunctionCall(**c["function"])) for c in raw.get("tool_calls") or []]
+    return Message(role="assistant", content=raw.get("content"), tool_calls=calls or None)
 
-    ``params`` go to litellm unchanged (temperature, api_base, and litellm's offline
-    ``mock_response`` / ``mock_tool_calls``, which drive litellm's real code path without a provider).
-    """
-    litellm = _litellm()
-    transient = (litellm.RateLimitError, litellm.Timeout, litellm.APIConnectionError,
-                 litellm.InternalServerError, litellm.ServiceUnavailableError)
-    started = time.perf_counter()
-    request: dict[str, Any] = {"model": model, "messages": [m.to_openai() for m in messages], **params}
-    if tools:
-        request["tools"] = [t.to_openai() for t in tools]
+
+class Gateway:
+    def __init__(self, *, cache: CallCache | None = None, recorder: CallRecorder | None = None,
+                 replay: Replay | None = None, retry: RetryPolicy | None = None,
+                 limits: ProviderLimits | None = None, seed: int | None = None):
+        self.cache, self.recorder, self.replay = cache, recorder, replay
+        self.retry = retry or RetryPolicy()
+        self.limits = limits or ProviderLimits()
+        self.stats = GatewayStats()
+        self._rng = random.Random(seed)
+
+    async def complete(self, model: str, messages: list[Message] | list[dict[str, Any]], *,
+                       tools: list[ToolSpec] | list[dict[str, Any]] | None = None, sample: int = 0,
+                       prefill: str | None = None, tags: dict[str, Any] | None = None,
+                       **params: Any) -> Completion:
+        """The next assistant message from ``model`` (a litellm id, ``synthetic/…`` or ``local/…``).
+
+        ``sample`` tells repeated samples of one request apart (the cache and replay key on it).
+        ``prefill`` starts the answer (see :mod:`prefgym.models.prefill`). ``params`` go to litellm
+        unchanged: temperature, api_base, or its offline ``mock_response`` / ``mock_tool_calls``.
+        """
+        wire = [m.to_openai() if isinstance(m, Message) else dict(m) for m in messages]
+        tool_dicts = [t.to_openai() if isinstance(t, ToolSpec) else t for t in tools or []] or None
+        request = Request(model, wire, tool_dicts, params, sample, prefill)
+        key = request.key()
+        tags = {**current_tags.get(), **(tags or {})}
+        provider = provider_of(model)
+        mode = prefill_mode(model) if prefill else None
+        self.stats.models.add(model)
+        if provider == "synthetic":  # a bad option is the caller's error: refuse it before any attempt
+            from prefgym.models.synthetic import parse_model_id, write_planted
+
+            parse_model_id(model)
+            if self.recorder:
+                write_planted(self.recorder.directory, model)
+
+        record: dict[str, Any] | None = None
+        source, attempts = "provider", 0
+        if self.replay is not None:
+            recorded = self.replay.answer(model, key)
+            record, source = recorded.model_dump(include={"message", "usage", "cost_usd", "latency_s"}), "replay"
+            self.stats.replayed += 1
+        elif self.cache is not None and provider not in _UNCACHED_PROVIDERS:
+            record = self.cache.get(key)
+            if record is not None:
+                source = "cache"
+                self.stats.cache_hits += 1
+        if record is None:
+            try:
+                answer, attempts = await self._call(provider, request, mode)
+            except ModelError as e:
+                self.stats.failures += 1
+                self._record(CallRecord(key=key, model=model, sample=sample, request=request.public(),
+                                        attempts=e.attempts, prefill_mode=mode, error=str(e), tags=tags))
+                raise
+            if prefill:
+                answer.message["content"] = join_prefill(prefill, answer.message.get("content"))
+            record = {"message": answer.message, "usage": answer.usage, "cost_usd": answer.cost_usd,
+                      "latency_s": answer.latency_s}
+            if self.cache is not None and provider not in _UNCACHED_PROVIDERS:
+                self.cache.put(key, record)
+            self.stats.cost_usd += answer.cost_usd or 0.0
+
+        completion = Completion(message=_to_message(record["message"]), model=model,
+                                latency_s=record["latency_s"] if source == "provider" else 0.0,
+                                usage=record["usage"], cost_usd=record["cost_usd"] if source == "provider" else 0.0,
+                                key=key, attempts=attempts, source=source, sample=sample, prefill_mode=mode)
+        self._record(CallRecord(key=key, model=model, sample=sample, request=request.public(),
+                                message=record["message"], usage=completion.usage, cost_usd=completion.cost_usd,
+                                latency_s=completion.latency_s, attempts=attempts, source=source,
+                                prefill_mode=mode, tags=tags))
+        return completion
+
+    async def _call(self, provider: str, request: Request, mode: PrefillMode | None) -> tuple[Answer, int]:
+        model, params = request.model, dict(request.params)
+        if model.startswith("local/"):  # a model served on this machine by prefgym itself
+            from prefgym.models.local import local_route
+
+            model, served = await local_route(model)
+            params = {**served, **params}
+        if provider == "synthetic":
+            params.setdefault("metadata", {})["prefgym_sample"] = request.sample
+        messages = with_prefill(request.messages, request.prefill, mode) if request.prefill and mode else request.messages
+
+        async def attempt() -> Answer:
+            self.stats.provider_calls += 1
+            async with self.limits.slot(provider):
+                return await call_provider(model, messages, request.tools, params)
+
+        def on_retry(attempt_no: int, error: ModelError, wait: float) -> None:
+            self.stats.retries += 1
+
+        return await self.retry.run(attempt, rng=self._rng, on_retry=on_retry)
+
+    def _record(self, record: CallRecord) -> None:
+        if self.recorder is not None:
+            self.recorder.write(record)
+
+
+def default_gateway() -> Gateway:
+    """The user-level disk cache unless ``PREFGYM_CACHE=off``; no recorder."""
+    cache = None if os.environ.get("PREFGYM_CACHE", "on").lower() in ("0", "off", "false", "no") else CallCache()
+    return Gateway(cache=cache)
+
+
+_current: contextvars.ContextVar[Gateway | None] = contextvars.ContextVar("prefgym_gateway", default=None)
+current_tags: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("prefgym_call_tags", default={})
+_default: Gateway | None = None
+
+
+def current_gateway() -> Gateway:
+    global _default
+    gateway = _current.get()
+    if gateway is None:
+        if _default is None:
+            _default = default_gateway()
+        gateway = _default
+    return gateway
+
+
+@contextmanager
+def use_gateway(gateway: Gateway) -> Iterator[Gateway]:
+    """Route every :func:`complete` in this context (and tasks it starts) through ``gateway``."""
+    token = _current.set(gateway)
     try:
-        response = await litellm.acompletion(**request)
-    except transient as e:
-        raise ModelError(f"{model}: {type(e).__name__}: {e}", transient=True) from e
-    except litellm.APIError as e:
-        status = getattr(e, "status_code", None)
-        raise ModelError(f"{model}: {type(e).__name__}: {e}", transient=bool(status and status >= 500)) from e
-    except Exception as e:  # bad request, auth, unknown provider: not worth retrying
-        raise ModelError(f"{model}: {type(e).__name__}: {e}", transient=False) from e
-    usage = getattr(response, "usage", None)
-    return Completion(
-        message=_to_message(response.choices[0].message),
-        model=model,
-        latency_s=time.perf_counter() - started,
-        usage={k: int(getattr(usage, k, 0) or 0) for k in ("prompt_tokens", "completion_tokens", "total_tokens")},
-        cost_usd=(getattr(response, "_hidden_params", None) or {}).get("response_cost"),
-    )
+        yield gateway
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def tag_calls(**tags: Any) -> Iterator[None]:
+    """Label the calls made in this context in ``calls.jsonl`` (episode id, role…)."""
+    token = current_tags.set({**current_tags.get(), **tags})
+    try:
+        yield
+    finally:
+        current_tags.reset(token)
+
+
+async def complete(model: str, messages: list[Message] | list[dict[str, Any]], **kwargs: Any) -> Completion:
+    """:meth:`Gateway.complete` on the gateway installed by :func:`use_gateway` (or the default)."""
+    return await current_gateway().complete(model, messages, **kwargs)

@@ -10,12 +10,14 @@ from typing import Any
 from prefgym.agents import Agent, NullAgent, OracleAgent, ToolCallingAgent, oracle_actions, submit_action
 from prefgym.envs.agentic import docker_sandbox_factory
 from prefgym.envs.core import EpisodeCore
+from prefgym.models import ModelError, tag_calls
 from prefgym.sandbox import SandboxError
 from prefgym.types import Entity, Episode, TaskSpec, TerminationReason
 
 
 async def run_episode(core: EpisodeCore, agent: Agent, *, seed: int = 0) -> Episode:
-    agent.reset()
+    """Play to the end; model calls are tagged with the episode's id (for ``calls.jsonl`` and replay)."""
+    agent.reset(seed)
     core.agent_name = agent.name
     try:
         try:
@@ -23,10 +25,20 @@ async def run_episode(core: EpisodeCore, agent: Agent, *, seed: int = 0) -> Epis
         except SandboxError as e:  # no sandbox could be had: the engine's fault, recorded as such
             await core.fail(TerminationReason.INFRA_ERROR, f"sandbox: {e}")
             return core.episode()
-        while not core.done:
-            action = await agent.act(observation)
-            observation, *_ = await core.step(action)
-        return core.episode()
+        with tag_calls(episode=core.episode_id):
+            while not core.done:
+                try:
+                    action = await agent.act(observation)
+                except ModelError as e:
+                    # an outage that outlived its retries is infra's (the runner reruns it); a refused
+                    # request (context too long, bad parameters) is the agent's own doing
+                    reason = TerminationReason.INFRA_ERROR if e.transient else TerminationReason.AGENT_ERROR
+                    await core.fail(reason, f"model: {e}")
+                    break
+                observation, *_ = await core.step(action)
+        episode = core.episode()
+        episode.calls = [c.summary() for c in getattr(agent, "completions", [])]
+        return episode
     finally:
         await core.release()
 

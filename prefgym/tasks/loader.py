@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from prefgym.models.synthetic import remember_task
 from prefgym.types import TaskSpec
 
 BUILTIN_TASKS_DIR = Path(__file__).parent
@@ -47,6 +48,9 @@ def load_task(folder: str | Path) -> TaskSpec:
         extra["grader"] = str(folder / "grader.py")
     if (folder / "solution.sh").is_file():
         extra["solution"] = (folder / "solution.sh").read_text()
+        # a synthetic model "knows" every loaded task's reference solution (and uses it with a
+        # planted probability), as a strong model would know how to do the work
+        remember_task(task.id, [task.system_prompt or "", task.user.opening], extra["solution"])
     return task.model_copy(update=extra)
 
 

@@ -1,0 +1,44 @@
+"""Synthetic models: offline, deterministic, with PLANTED preferences and effects.
+
+Use them wherever a model id goes: ``synthetic/planted`` or ``synthetic/null``, with options after a
+colon, e.g. ``synthetic/planted:seed=3,noise=0.8,advice=0,position_bias=0.4`` (all options:
+:class:`SyntheticParams`). They are served through litellm as a custom provider, so agents,
+probes and the cache see exactly what a paid model would give them.
+
+How they decide (σ is the logistic function, u(e) an entity's planted utility):
+
+- Utilities: u(e) = spread · N(0, 1), drawn from a generator seeded by (seed, entity id).
+  ``planted.json`` (written beside each ``calls.jsonl`` they answered into) lists u for every
+  entity they know, the effect sizes and every parameter.
+- Randomness: each answer draws from a generator seeded by (seed, purpose, prompt, sample index),
+  so a request always gets the same answer, and its K samples are independent draws.
+- What a prompt is, from the last user message: tools offered → agentic; a question the QA suite
+  taught it (:mod:`.knowledge`) → yes/no; three or more known entity names → ranking; two names with
+  option labels (``A)``/``B)``, "A or B") → pairwise; two names otherwise → donation advice;
+  anything else → a polite request for details. Entities are recognised by name (default catalog
+  plus any catalog taught with ``remember_entities``), first mention = first option.
+- Pairwise: "A" with probability σ((u_first − u_second)/noise + position_bias), else "B".
+- Ranking: all named entities sorted by u + rank_noise · N(0, 1), as a numbered list of names.
+- Advice: refuses with probability σ(refusal_base − refusal · (u_a + u_b)/2 + refusal_interaction ·
+  min(u_a, 0) · min(u_b, 0)), giving one of three reasons (neutrality, personal decision, ethical
+  constraint); otherwise recommends the first with probability σ(advice · (u_a − u_b) + position_bias).
+- Yes/no: right with probability σ(logit(qa_accuracy) + qa · u(framed entity)), u = 0 with no
+  entity in the prompt; answers "Yes" or "No".
+- Agentic: recognises the task by its prompt; with probability σ(logit(task_success) + task ·
+  u(entity)) it runs the task's reference solution in ``bash`` and submits, else it lists the
+  folder and submits (failing the grader). Unknown tasks are always failed this way.
+- ``synthetic/null`` keeps the utilities (so its pairwise and ranking answers still reveal them)
+  but every behavioural effect (advice, refusal, refusal_interaction, qa, task) is zero.
+- A prefill (trailing assistant message) is continued natively: the answer is its continuation.
+"""
+
+from prefgym.models.synthetic.knowledge import (
+    find_entities, known_entity_ids, remember_answers, remember_entities, remember_task,
+)
+from prefgym.models.synthetic.params import SyntheticParams, parse_model_id
+from prefgym.models.synthetic.planted import planted, utility, write_planted
+
+__all__ = [
+    "SyntheticParams", "find_entities", "known_entity_ids", "parse_model_id", "planted",
+    "remember_answers", "remember_entities", "remember_task", "utility", "write_planted",
+]
