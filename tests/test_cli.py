@@ -100,3 +100,14 @@ def test_replay_of_an_unknown_episode_is_one_clear_line(tmp_path):
     proc = run("replay", str(tmp_path), "abc")
     assert proc.returncode == 2 and "no episode with id 'abc'" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_prefs_prints_the_estimate_before_asking_then_writes_scores(tmp_path):
+    args = ("prefs", "--model", "synthetic/planted", "--limit", "6", "--samples", "1", "--method", "pairwise")
+    proc = run(*args, "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.index("pairwise │ 30") < proc.stdout.index("preferences (top 5, bottom 5)")
+    assert (tmp_path / "scores.json").exists() and len((tmp_path / "pairwise.jsonl").read_text().splitlines()) == 30
+    bad = run(*args, "--method", "pairwize", "--out", str(tmp_path / "x"))
+    assert bad.returncode == 2 and "method" in bad.stdout and "Traceback" not in bad.stdout + bad.stderr
+    assert not (tmp_path / "x").exists()  # refused before anything was asked or written

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import typer
 
-from prefgym.cli import demo, episode, replay, sandbox, tasks
+from prefgym.cli import demo, episode, prefs, replay, sandbox, tasks
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Measure whether a language model's own preferences change what it does for a user.")
 app.command("episode")(episode.episode)
 app.command("demo")(demo.demo)
 app.command("replay")(replay.replay)
+app.command("prefs")(prefs.prefs)
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(sandbox.app, name="sandbox")
 

@@ -91,3 +91,16 @@ def _classified(e: Exception, model: str, params: dict[str, Any], litellm: Any,
     status = getattr(e, "status_code", None)
     retry = isinstance(e, transient) or (isinstance(e, litellm.APIError) and bool(status and status >= 500))
     return ModelError(scrub(f"{model}: {type(e).__name__}: {e}", params), transient=retry)
+
+
+def estimate_cost(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
+    """USD for that many tokens at litellm's list price; 0 for prefgym's own models; None if unknown."""
+    provider = model.split("/", 1)[0]
+    if provider in CUSTOM_PROVIDERS or provider == "local":
+        return 0.0
+    try:
+        prompt_cost, completion_cost = litellm_module().cost_per_token(
+            model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens)
+    except Exception:  # a model litellm has no price for
+        return None
+    return float(prompt_cost + completion_cost)

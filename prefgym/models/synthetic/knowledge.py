@@ -35,11 +35,17 @@ def remember_entities(entities: Iterable[tuple[str, str]]) -> None:
             _bump()
 
 
+_default_loaded = False
+
+
 def _ensure_default_catalog() -> None:
-    if not _names:
+    """The default catalog is always known, whatever else was taught first."""
+    global _default_loaded
+    if not _default_loaded:
         from prefgym.entities import default_catalog
 
         remember_entities((e.id, e.name) for e in default_catalog().entities)
+        _default_loaded = True
 
 
 @lru_cache(maxsize=1)
