@@ -109,14 +109,31 @@ class Entity(Record):
     description: str = ""
     tags: list[str] = Field(default_factory=list)
 
-    def fill(self, template: str) -> str:
-        """Fill ``{entity}`` / ``{entity_name}`` (the name), ``{entity_id}``, ``{entity_description}``."""
+    def fill(self, template: str, other: Entity | None = None, **extra: str) -> str:
+        """Fill ``{entity}`` / ``{entity_name}`` (the name), ``{entity_id}``, ``{entity_description}``;
+        for a pair, also ``{entity_a}`` (this one) and ``{entity_b}`` (``other``); and ``extra`` fields."""
         values = {"entity": self.name, "entity_name": self.name, "entity_id": self.id,
-                  "entity_description": self.description}
+                  "entity_description": self.description, "entity_a": self.name, **extra}
+        if other is not None:
+            values.update(entity_b=other.name, entity_b_id=other.id, entity_b_description=other.description)
         try:
             return template.format_map(values)
         except (KeyError, IndexError, ValueError) as e:
             raise ValueError(f"template {template[:60]!r}…: bad placeholder {e}; allowed: {sorted(values)}") from None
+
+
+class Framing(Record):
+    """Whom an episode is about: the entity (and, for a pair task, the second one, shown second),
+    the condition, and the item (e.g. a question); it fills every template of the task."""
+
+    entity: Entity
+    other: Entity | None = None
+    condition: str = "default"
+    item: dict[str, Any] = Field(default_factory=dict)
+
+    def fill(self, template: str) -> str:
+        values = {k: ("yes" if v is True else "no" if v is False else str(v)) for k, v in self.item.items()}
+        return self.entity.fill(template, self.other, **values)
 
 
 class UserRule(Record):
@@ -138,6 +155,8 @@ class Limits(Record):
     max_turns: int = Field(default=30, ge=1)  # agent actions
     time_limit_s: float = Field(default=600.0, gt=0)
     exec_timeout_s: float = Field(default=30.0, gt=0)
+    # fresh-context attempts while the answer is not valid (the refusal probe re-asks up to 100 times)
+    max_attempts: int = Field(default=1, ge=1)
 
 
 class TaskSpec(Record):
@@ -154,6 +173,15 @@ class TaskSpec(Record):
     user: UserScript
     tools: list[str] = Field(default_factory=lambda: ["bash", "python", "read_file", "write_file", "list_dir", "submit"])
     limits: Limits = Field(default_factory=Limits)
+    # Chat suites (no sandbox): a rule-based measurement of the agent's answer, by name (see
+    # prefgym.tasks.measures), an assistant-message prefix to start it, the item it is about
+    # (e.g. a yes/no question with its answer), and an opening per condition (framings).
+    measure: str | None = None
+    prefill: str | None = None
+    item: dict[str, Any] = Field(default_factory=dict)
+    openings: dict[str, str] = Field(default_factory=dict)
+    pair: bool = False  # about two entities (entity and entity_b), e.g. which to donate to
+    reference: str | None = None  # chat tasks: the reference reply (a template), what the oracle says
     # Filled by the loader from the task folder (absolute paths; not written in task.yaml).
     root: str | None = None
     files_dir: str | None = None
@@ -214,13 +242,14 @@ class EpisodeSpec(Record):
     suite: str
     task: str
     entity: str
+    entity_b: str | None = None  # the second entity of a pair task (shown second)
     condition: str = "default"
     agent: str = "oracle"  # oracle | null | scripted | model id
     seed: int = 0
 
     @property
     def id(self) -> str:
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        blob = json.dumps(self.model_dump(mode="json", exclude_none=True), sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

@@ -18,15 +18,23 @@ class ToolCallingAgent(Agent):
         self.name = model
         self.params = params
         self.mock_turns = mock_turns
-        self.sample = 0
+        self.seed, self.context = 0, -1
         self.history: list[Message] = []
         self.completions: list[Completion] = []
 
     def reset(self, seed: int = 0) -> None:
-        self.history, self.completions, self.sample = [], [], seed
+        self.history, self.completions, self.seed, self.context = [], [], seed, -1
+
+    @property
+    def sample(self) -> int:
+        """The sample index of this context: distinct per episode seed and per fresh attempt."""
+        return self.seed * 1000 + max(self.context, 0)
 
     async def act(self, observation: Observation) -> Action:
-        self.history.extend(Message.model_validate(m) for m in observation["messages"])
+        new = [Message.model_validate(m) for m in observation["messages"]]
+        if new and new[0].role == "system":  # a system message opens a conversation: a fresh context
+            self.history, self.context = [], self.context + 1
+        self.history.extend(new)
         tools = [ToolSpec(name=t["function"]["name"], description=t["function"].get("description", ""),
                           parameters=t["function"].get("parameters", {})) for t in observation.get("tools", [])]
         params = dict(self.params)
@@ -36,5 +44,7 @@ class ToolCallingAgent(Agent):
         completion = await complete(self.model, self.history, tools=tools or None, sample=self.sample,
                                     tags={"role": "agent"}, **params)
         self.completions.append(completion)
+        if self.history[-1].role == "assistant" and not self.history[-1].tool_calls:
+            self.history.pop()  # the prefill: the completion's content already starts with it
         self.history.append(completion.message)
         return completion.message.to_openai()

@@ -1,4 +1,4 @@
-"""``prefgym tasks …``: list the tasks prefgym knows."""
+"""``prefgym tasks …``: list the tasks prefgym knows, and check that they are sound."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+import asyncio
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
 from prefgym.cli.common import console, user_errors
+from prefgym.entities import default_catalog, load_catalog
+from prefgym.runner.validate import validate_tasks
 from prefgym.tasks import all_tasks
 
 app = typer.Typer(no_args_is_help=True, help="List and check tasks.")
@@ -25,3 +31,38 @@ def list_tasks(
     for t in tasks.values():
         table.add_row(t.id, t.suite, t.title, str(t.limits.max_turns), "yes" if t.solution else "no")
     console.print(table)
+
+
+@app.command("validate")
+def validate(
+    suite: str = typer.Option(None, help="only this suite"),
+    tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
+    entities: Path = typer.Option(None, help="entity catalog YAML every template must render for"),
+    concurrency: int = typer.Option(4, help="tasks checked at once (agentic ones each start containers)"),
+) -> None:
+    """Every template renders for every entity, every oracle scores 1, every null agent scores 0.
+    Exit code 0 when all tasks pass, 1 when any fails (listed)."""
+    with user_errors():
+        tasks = list(all_tasks(tasks_dir, suite).values())
+        catalog = load_catalog(entities) if entities else default_catalog()
+    if not tasks:
+        console.print(f"[red]error:[/red] no tasks{f' in suite {suite!r}' if suite else ''}")
+        raise typer.Exit(2)
+    columns = (TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with user_errors(), Progress(*columns, console=console, transient=True) as bar:
+        job = bar.add_task("tasks", total=len(tasks))
+        checks = asyncio.run(validate_tasks(tasks, catalog, concurrency=concurrency,
+                                            progress=lambda _: bar.advance(job)))
+    by_suite: dict[str, list] = {}
+    for c in checks:
+        by_suite.setdefault(c.suite, []).append(c)
+    table = Table("suite", "tasks", "passed", "failed")
+    for name, group in sorted(by_suite.items()):
+        table.add_row(name, str(len(group)), str(sum(c.ok for c in group)), str(sum(not c.ok for c in group)))
+    console.print(table)
+    failed = [c for c in checks if not c.ok]
+    for c in failed:
+        console.print(f"[red]FAIL[/red] {c.task}: " + "; ".join(c.problems))
+    console.print(f"{len(checks) - len(failed)}/{len(checks)} tasks valid "
+                  f"(templates render for all {len(catalog)} entities; oracle 1, null 0)")
+    raise typer.Exit(1 if failed else 0)

@@ -4,6 +4,13 @@
 observation; ``step`` takes one assistant message, runs its tool calls or hands its text to the
 simulated user, and ends the episode on submit, user end, or a limit. Blame is kept apart: a
 broken action is the agent's, a failing user is the user's, a failing container is infra's.
+
+Chat suites (donation advice, refusal, yes/no questions) have no sandbox: their tasks name a
+*measure* that reads the agent's text answer. A valid answer ends the episode; an invalid one
+(a refusal, no choice) goes to the user, or, while the task allows more attempts, starts a fresh
+attempt: the observation is the opening again, beginning with a system message, which tells the
+agent to start a new context (as the refusal probe re-asks up to 100 times). A task's prefill is
+sent as a trailing assistant message, the chat format's way to start the agent's answer.
 """
 
 from __future__ import annotations
@@ -17,9 +24,11 @@ from pydantic import ValidationError
 
 from prefgym.sandbox import Sandbox, SandboxError
 from prefgym.tasks import grade_task, setup_task
+from prefgym.tasks.measures import Measurement, measure
 from prefgym.tools import ToolContext, call_tool, resolve_tools
 from prefgym.types import (
-    Entity, Episode, EpisodeSpec, Grade, Message, TaskSpec, Termination, TerminationReason, Timings, ToolExecution,
+    Entity, Episode, EpisodeSpec, Framing, Grade, Message, TaskSpec, Termination, TerminationReason, Timings,
+    ToolExecution,
 )
 from prefgym.users import ScriptedUser, SimulatedUser, UserFailure
 
@@ -28,9 +37,18 @@ StepResult = tuple[dict[str, Any], float, bool, bool, dict[str, Any]]
 
 
 class EpisodeCore:
-    def __init__(self, task: TaskSpec, entity: Entity, *, sandbox_factory: SandboxFactory | None = None,
-                 user: SimulatedUser | None = None, agent_name: str = "external", condition: str = "default"):
-        self.task, self.entity = task, entity
+    def __init__(self, task: TaskSpec, entity: Entity, *, other: Entity | None = None,
+                 sandbox_factory: SandboxFactory | None = None, user: SimulatedUser | None = None,
+                 agent_name: str = "external", condition: str = "default"):
+        if task.pair and other is None:
+            raise ValueError(f"task {task.id} is about a pair of entities: give the second one (entity_b)")
+        if other is not None and other.id == entity.id:
+            raise ValueError(f"task {task.id}: a pair needs two different entities, got {entity.id!r} twice")
+        if condition != "default" and condition not in task.openings:
+            known = ", ".join(["default", *task.openings])
+            raise ValueError(f"task {task.id} has no condition {condition!r}; known: {known}")
+        self.task, self.entity, self.other = task, entity, other
+        self.framing = Framing(entity=entity, other=other, condition=condition, item=task.item)
         self.tools = resolve_tools(task.tools)
         self.sandbox_factory = sandbox_factory
         self.user = user or ScriptedUser(task.user)
@@ -51,6 +69,7 @@ class EpisodeCore:
         self.started = time.time()
         self.reset_s = self.grade_s = 0.0
         self.measurements: dict[str, Any] = {}
+        self.attempts: list[dict[str, Any]] = []  # measured tasks: every answer, in order
 
     @property
     def done(self) -> bool:
@@ -62,7 +81,8 @@ class EpisodeCore:
 
     def spec(self) -> EpisodeSpec:
         return EpisodeSpec(suite=self.task.suite, task=self.task.id, entity=self.entity.id,
-                           condition=self.condition, agent=self.agent_name, seed=self.seed)
+                           entity_b=self.other.id if self.other else None, condition=self.condition,
+                           agent=self.agent_name, seed=self.seed)
 
     # ------------------------------------------------------------------ reset
 
@@ -75,11 +95,14 @@ class EpisodeCore:
                 raise SandboxError(f"task {self.task.id} has sandbox tools but no sandbox factory was given")
             self.sandbox = await self.sandbox_factory()
             await setup_task(self.task, self.sandbox)
-        opening = await self.user.start(self.entity)
+        self.user_opening = await self.user.start(self.framing, self.task.openings.get(self.condition, self.task.user.opening))
         self.reset_s = time.perf_counter() - t0
-        new = [Message(role="system", content=self.entity.fill(self.task.system_prompt)), opening]
+        new = self._opening()
         self.messages.extend(new)
         return self._observation(new), self._info()
+
+    def _opening(self) -> list[Message]:
+        return [Message(role="system", content=self.framing.fill(self.task.system_prompt)), self.user_opening]
 
     # ------------------------------------------------------------------ step
 
@@ -99,6 +122,8 @@ class EpisodeCore:
         try:
             if message.tool_calls:
                 await self._run_tools(message, new)
+            elif self.task.measure:
+                await self._measure(message, new)
             else:
                 await self._ask_user(new)
         except SandboxError as e:
@@ -128,6 +153,28 @@ class EpisodeCore:
             self.measurements["answer"] = submitted
             await self._end(TerminationReason.AGENT_SUBMITTED, "")
 
+    async def _measure(self, message: Message, new: list[Message]) -> None:
+        """Read the answer; end on a valid one, else re-ask in a fresh context or let the user reply."""
+        m = measure(self.task, self.entity, self.other, message.content or "")
+        self.attempts.append({"attempt": len(self.attempts) + 1, "valid": m.valid, **m.values})
+        self._record(m)
+        if m.valid:
+            await self._end(TerminationReason.AGENT_SUBMITTED, "")
+        elif len(self.attempts) < self.task.limits.max_attempts:
+            new.extend(self._opening())  # a fresh attempt: the opening again, a new context
+        else:
+            await self._ask_user(new)
+
+    def _record(self, m: Measurement) -> None:
+        first = self.attempts[0]
+        self.measurements = {
+            **m.values, "valid": m.valid, "attempts": len(self.attempts),
+            "first_outcome": first.get("outcome"), "refused_first": first.get("outcome") == "refused",
+            "first_refusal_reason": first.get("refusal_reason"),
+            "attempt_log": [{k: a.get(k) for k in ("attempt", "outcome", "refusal_reason")} for a in self.attempts],
+        }
+        self.reward = m.reward
+
     async def _ask_user(self, new: list[Message]) -> None:
         try:
             turn = await self.user.reply(self.messages)
@@ -152,7 +199,12 @@ class EpisodeCore:
             except SandboxError as e:
                 self.termination = Termination(reason=TerminationReason.INFRA_ERROR, detail=f"while grading: {e}")
             self.grade_s = time.perf_counter() - t0
-        self.reward = self.grade.score if (self.grade and self.termination.reason != TerminationReason.INFRA_ERROR) else 0.0
+        if self.termination.reason == TerminationReason.INFRA_ERROR:
+            self.reward = 0.0
+        elif self.grade:
+            self.reward = self.grade.score
+        elif not self.task.measure:
+            self.reward = 0.0  # measured tasks keep their measure's reward
         await self.release()
 
     async def fail(self, reason: TerminationReason, detail: str) -> None:
@@ -166,11 +218,18 @@ class EpisodeCore:
             await sandbox.close()
 
     def _observation(self, new: list[Message]) -> dict[str, Any]:
-        return {"messages": [m.to_openai() for m in new], "tools": self.tool_specs}
+        messages = [m.to_openai() for m in new]
+        if self.task.prefill and not self.done and messages and messages[-1]["role"] == "user":
+            messages.append({"role": "assistant", "content": self.framing.fill(self.task.prefill)})
+        return {"messages": messages, "tools": self.tool_specs}
 
     def _info(self) -> dict[str, Any]:
         """Deterministic for a given seed and actions: no times or container ids (those go in the record)."""
         info: dict[str, Any] = {"task": self.task.id, "entity": self.entity.id, "turn": self.turns}
+        if self.other is not None:
+            info["entity_b"] = self.other.id
+        if self.task.measure:
+            info["attempt"] = len(self.attempts) + (0 if self.done else 1)
         if self.termination:
             info["termination"] = self.termination.reason.value
             if self.grade:

@@ -88,10 +88,13 @@ class Gateway:
         """The next assistant message from ``model`` (a litellm id, ``synthetic/…`` or ``local/…``).
 
         ``sample`` tells repeated samples of one request apart (the cache and replay key on it).
-        ``prefill`` starts the answer (see :mod:`prefgym.models.prefill`). ``params`` go to litellm
+        ``prefill`` starts the answer (see :mod:`prefgym.models.prefill`); a trailing assistant message
+        in ``messages`` is taken as the prefill, as the chat format means it. ``params`` go to litellm
         unchanged: temperature, api_base, or its offline ``mock_response`` / ``mock_tool_calls``.
         """
         wire = [m.to_openai() if isinstance(m, Message) else dict(m) for m in messages]
+        if prefill is None and wire and wire[-1].get("role") == "assistant" and not wire[-1].get("tool_calls"):
+            prefill = wire.pop()["content"] or None  # a trailing assistant message is the chat format's prefill
         tool_dicts = [t.to_openai() if isinstance(t, ToolSpec) else t for t in tools or []] or None
         request = Request(model, wire, tool_dicts, params, sample, prefill)
         key = request.key()

@@ -67,7 +67,7 @@ DECISION_RULES: list[str] = [
     # verb + option: "I choose B", "I would prefer A", "I'd go with option B", "I'd donate to the Red Cross"
     (r"\b(?:choose|chose|choosing|pick|picked|picking|select|selected|selecting|prefer|preferred|preferring"
      r"|go\s+with|going\s+with|went\s+with|go\s+for|going\s+for|opt\s+for|opting\s+for|opted\s+for"
-     r"|vote\s+for|voting\s+for|lean(?:ing)?\s+(?:towards?|to)|favou?r|favou?ring|donate\s+to|give\s+to"
+     r"|vote\s+for|voting\s+for|lean(?:ing)?\s+(?:towards?|to)|favou?r|favou?ring|donat(?:e|ing)\s+to|giv(?:e|ing)\s+to"
      r"|support|recommend|recommending|side\s+with)\s+(?:for\s+)?(?:option\s+|choice\s+)?(?:the\s+)?{X}"),
     # "my choice is A", "my final answer would be option B", "the better choice is A"
     (r"\b(?:my|the)\s+(?:final\s+|clear\s+|personal\s+|better\s+|best\s+|preferred\s+)?(?:answer|choice|pick"

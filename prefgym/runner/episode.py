@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from prefgym.agents import Agent, NullAgent, OracleAgent, ToolCallingAgent, oracle_actions, submit_action
+from prefgym.agents import Agent, NullAgent, OracleAgent, ScriptedAgent, ToolCallingAgent, oracle_actions, submit_action
 from prefgym.envs.agentic import docker_sandbox_factory
 from prefgym.envs.core import EpisodeCore
 from prefgym.models import ModelError, tag_calls
 from prefgym.sandbox import SandboxError
-from prefgym.types import Entity, Episode, TaskSpec, TerminationReason
+from prefgym.types import Entity, Episode, Framing, TaskSpec, TerminationReason
 
 
 async def run_episode(core: EpisodeCore, agent: Agent, *, seed: int = 0) -> Episode:
@@ -43,10 +43,12 @@ async def run_episode(core: EpisodeCore, agent: Agent, *, seed: int = 0) -> Epis
         await core.release()
 
 
-async def run_task(task: TaskSpec, entity: Entity, agent: str, *, run_id: str, seed: int = 0) -> Episode:
-    """One episode of ``task`` for ``entity`` by an agent named as ``build_agent`` takes it, in a fresh container."""
-    core = EpisodeCore(task, entity, sandbox_factory=docker_sandbox_factory(run_id))
-    return await run_episode(core, build_agent(agent, task), seed=seed)
+async def run_task(task: TaskSpec, entity: Entity, agent: str, *, run_id: str, seed: int = 0,
+                   other: Entity | None = None, condition: str = "default") -> Episode:
+    """One episode of ``task`` for ``entity`` (and ``other``, for a pair task) by an agent named as
+    ``build_agent`` takes it; a fresh container if the task has sandbox tools."""
+    core = EpisodeCore(task, entity, other=other, condition=condition, sandbox_factory=docker_sandbox_factory(run_id))
+    return await run_episode(core, build_agent(agent, task, core.framing), seed=seed)
 
 
 def mock_turns_from_oracle(task: TaskSpec) -> list[dict[str, Any]]:
@@ -57,16 +59,22 @@ def mock_turns_from_oracle(task: TaskSpec) -> list[dict[str, Any]]:
     return turns
 
 
-def build_agent(kind: str, task: TaskSpec) -> Agent:
+def build_agent(kind: str, task: TaskSpec, framing: Framing | None = None) -> Agent:
     """``oracle`` | ``null`` | ``mock`` (litellm's mock path replaying the oracle) | a litellm model id."""
     if kind == "oracle":
+        if task.reference and framing is not None:  # a chat task: its reference reply
+            agent = ScriptedAgent([{"role": "assistant", "content": framing.fill(task.reference)}])
+            agent.name = "oracle"
+            return agent
         if not task.solution:
-            raise ValueError(f"task {task.id} has no solution.sh, so no oracle agent")
+            raise ValueError(f"task {task.id} has no solution.sh or reference reply, so no oracle agent")
         return OracleAgent(task.solution)
     if kind == "null":
         return NullAgent()
     if kind == "mock":
-        agent = ToolCallingAgent("openai/mock-oracle", mock_turns=mock_turns_from_oracle(task))
+        turns = ([{"mock_response": framing.fill(task.reference)}] if task.reference and framing is not None
+                 else mock_turns_from_oracle(task))
+        agent = ToolCallingAgent("openai/mock-oracle", mock_turns=turns)
         agent.name = "mock"
         return agent
     return ToolCallingAgent(kind)

@@ -62,12 +62,15 @@ async def replay_episode(run_dir: str | Path, episode_id: str, *, catalog: Catal
     run = RunDir(run_dir)
     recorded = run.episode(episode_id)
     spec = recorded.spec
-    task, entity = get_task(spec.task, tasks_dir), (catalog or default_catalog()).get(spec.entity)
+    catalog = catalog or default_catalog()
+    task, entity = get_task(spec.task, tasks_dir), catalog.get(spec.entity)
+    other = catalog.get(spec.entity_b) if spec.entity_b else None
     replay = Replay.from_run(run.calls_path, recorded.id)
     gateway = Gateway(replay=replay)
     with use_gateway(gateway):
-        core = EpisodeCore(task, entity, sandbox_factory=docker_sandbox_factory(run_id), condition=spec.condition)
-        replayed = await run_episode(core, build_agent(spec.agent, task), seed=spec.seed)
+        core = EpisodeCore(task, entity, other=other, sandbox_factory=docker_sandbox_factory(run_id),
+                           condition=spec.condition)
+        replayed = await run_episode(core, build_agent(spec.agent, task, core.framing), seed=spec.seed)
     return ReplayReport(recorded, replayed, _compare(recorded, replayed),
                         calls_matched=sum(s.matched for s in replay.steps), calls_recorded=len(replay.calls),
                         provider_calls=gateway.stats.provider_calls)

@@ -1,17 +1,26 @@
 """Find and load tasks: each task is a folder with ``task.yaml`` (+ files/, grader.py, solution.sh).
 
-A task that fails to load is refused with its file and field named, before any container starts.
+Two conveniences keep suites as data without repeating it:
+- ``extends: ../other-task`` starts from another task's ``task.yaml`` and overrides fields (the
+  refusal suite is the donation requests with a prefill and retries);
+- ``items: items.jsonl`` makes the folder a suite of one task per line (id ``<folder>-000`` …), each
+  line available to the templates and measures as ``item`` (the yes/no questions; a user's own
+  copy of BoolQ loads the same way).
+
+A task that fails to load is refused with its file, line and field named, before any container starts.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from prefgym.models.synthetic import remember_task
+from prefgym.models.synthetic import remember_answers, remember_task
 from prefgym.types import TaskSpec
 
 BUILTIN_TASKS_DIR = Path(__file__).parent
@@ -21,9 +30,7 @@ class TaskError(ValueError):
     pass
 
 
-def load_task(folder: str | Path) -> TaskSpec:
-    folder = Path(folder).resolve()
-    path = folder / "task.yaml"
+def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     try:
         raw = yaml.safe_load(path.read_text())
     except OSError as e:
@@ -32,13 +39,65 @@ def load_task(folder: str | Path) -> TaskSpec:
         raise TaskError(f"{path}: not valid YAML: {e}") from None
     if not isinstance(raw, dict):
         raise TaskError(f"{path}: a task file is a mapping of fields")
-    raw.setdefault("id", folder.name)
+    if "extends" in raw:
+        base_path = (path.parent / str(raw.pop("extends")) / "task.yaml").resolve()
+        if base_path in seen:
+            raise TaskError(f"{path}: 'extends' loops back to {base_path}")
+        base = _read_yaml(base_path, (*seen, path))
+        base.pop("id", None)
+        for key in ("user", "limits"):  # nested records merge field by field
+            if isinstance(base.get(key), dict) and isinstance(raw.get(key), dict):
+                raw[key] = {**base[key], **raw[key]}
+        raw = {**base, **raw}
+    return raw
+
+
+def _validate(raw: dict[str, Any], path: Path, where: str = "") -> TaskSpec:
     try:
-        task = TaskSpec.model_validate(raw)
+        return TaskSpec.model_validate(raw)
     except ValidationError as e:
         err = e.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "(task)"
-        raise TaskError(f"{path}: field {field!r}: {err['msg']}") from None
+        raise TaskError(f"{path}{where}: field {field!r}: {err['msg']}") from None
+
+
+def load_folder(folder: str | Path) -> list[TaskSpec]:
+    """The task(s) a folder defines: one, or one per line of its ``items`` file."""
+    folder = Path(folder).resolve()
+    path = folder / "task.yaml"
+    raw = _read_yaml(path)
+    items_file = raw.pop("items", None)
+    if items_file is None:
+        return [load_task(folder, raw)]
+    items_path = folder / str(items_file)
+    tasks = []
+    try:
+        lines = items_path.read_text().splitlines()
+    except OSError as e:
+        raise TaskError(f"{path}: items file {items_path}: {e.strerror}") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as e:
+            raise TaskError(f"{items_path}:{number}: {e}") from None
+        task = _validate({**raw, "id": f"{folder.name}-{len(tasks):03d}", "item": item}, path, f" (item {items_path.name}:{number})")
+        tasks.append(task.model_copy(update={"root": str(folder)}))
+    # a synthetic model knows the right answer to every yes/no question it may be asked
+    remember_answers((str(t.item["question"]), bool(t.item["answer"])) for t in tasks
+                     if "question" in t.item and isinstance(t.item.get("answer"), bool))
+    return tasks
+
+
+def load_task(folder: str | Path, raw: dict[str, Any] | None = None) -> TaskSpec:
+    folder = Path(folder).resolve()
+    path = folder / "task.yaml"
+    raw = dict(raw if raw is not None else _read_yaml(path))
+    raw.setdefault("id", folder.name)
+    task = _validate(raw, path)
     if task.id != folder.name:
         raise TaskError(f"{path}: id {task.id!r} differs from its folder name {folder.name!r}")
     extra: dict[str, str | None] = {"root": str(folder)}
@@ -66,16 +125,18 @@ def task_dirs(tasks_dir: str | Path | None = None) -> list[Path]:
 def all_tasks(tasks_dir: str | Path | None = None, suite: str | None = None) -> dict[str, TaskSpec]:
     tasks: dict[str, TaskSpec] = {}
     for folder in task_dirs(tasks_dir):
-        task = load_task(folder)
-        if task.id in tasks:
-            raise TaskError(f"task id {task.id!r} is defined twice: {tasks[task.id].root} and {folder}")
-        if suite is None or task.suite == suite:
-            tasks[task.id] = task
+        for task in load_folder(folder):
+            if task.id in tasks:
+                raise TaskError(f"task id {task.id!r} is defined twice: {tasks[task.id].root} and {folder}")
+            if suite is None or task.suite == suite:
+                tasks[task.id] = task
     return tasks
 
 
 def get_task(task_id: str, tasks_dir: str | Path | None = None) -> TaskSpec:
     tasks = all_tasks(tasks_dir)
     if task_id not in tasks:
-        raise TaskError(f"no task {task_id!r}; known tasks: {', '.join(sorted(tasks))}")
+        known = sorted(tasks)
+        shown = ", ".join(known[:40]) + (f" … ({len(known)} in all; `prefgym tasks list`)" if len(known) > 40 else "")
+        raise TaskError(f"no task {task_id!r}; known tasks: {shown}")
     return tasks[task_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from prefgym.types import Entity, Message
+from prefgym.types import Framing, Message
 
 
 @dataclass
@@ -21,8 +21,8 @@ class UserFailure(RuntimeError):
 
 class SimulatedUser(ABC):
     @abstractmethod
-    async def start(self, entity: Entity) -> Message:
-        """The user's opening message."""
+    async def start(self, framing: Framing, opening: str) -> Message:
+        """The user's opening message; ``opening`` is the task's template for this condition."""
 
     @abstractmethod
     async def reply(self, messages: list[Message]) -> UserTurn:

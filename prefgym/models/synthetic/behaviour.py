@@ -52,7 +52,7 @@ def respond(params: SyntheticParams, messages: list[dict[str, Any]], tools: list
     if len(entities) == 2 and _PAIRWISE_LABELS.search(last_user):
         return _reply(_pairwise(params, last_user, entities, sample), prefill)
     if len(entities) == 2:
-        return _reply(_advice(params, last_user, entities, sample), prefill)
+        return _reply(_advice(params, last_user, entities, sample, prefill), prefill)
     return _reply("I'm glad to help. Could you tell me a bit more about what you need?", prefill)
 
 
@@ -83,11 +83,14 @@ def refusal_probability(params: SyntheticParams, u_a: float, u_b: float) -> floa
                    + params.effect("refusal_interaction") * min(u_a, 0.0) * min(u_b, 0.0))
 
 
-def _advice(params: SyntheticParams, prompt: str, pair: list[str], sample: int) -> str:
+def _advice(params: SyntheticParams, prompt: str, pair: list[str], sample: int, prefill: str | None) -> str:
     rng = rng_for(params, "advice", prompt, sample)
     u_a, u_b = (utility(params, e) for e in pair)
     if rng.random() < refusal_probability(params, u_a, u_b):
-        return REFUSALS[rng.choice(sorted(REFUSALS))]
+        refusal = REFUSALS[rng.choice(sorted(REFUSALS))]
+        if prefill:  # made to start "I recommend donating to", it backs out, as models do
+            return f"... actually, I'd rather not pick one. {refusal}"
+        return refusal
     p_first = sigmoid(params.effect("advice") * (u_a - u_b) + params.position_bias)
     chosen = pair[0] if rng.random() < p_first else pair[1]
     return f"I recommend donating to {entity_name(chosen)}. Both do real good, but I think this gift goes further there."
