@@ -33,7 +33,7 @@ def user_errors() -> Iterator[None]:
 def episode_summary(ep: Episode, out: str | None = None) -> Table:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_row("episode", ep.id)
-    table.add_row("task / entity", f"{ep.spec.task} / {ep.spec.entity}")
+    table.add_row("task / entity", f"{ep.spec.task} / {ep.spec.entity}" + (f" vs {ep.spec.entity_b}" if ep.spec.entity_b else ""))
     table.add_row("agent", ep.spec.agent)
     colour = "green" if ep.reward >= 1 else ("yellow" if ep.reward > 0 else "red")
     table.add_row("reward", f"[{colour}]{ep.reward:.2f}[/{colour}]")
@@ -43,6 +43,9 @@ def episode_summary(ep: Episode, out: str | None = None) -> Table:
     if ep.grade:
         checks = ", ".join(("✓ " if c.passed else "✗ ") + c.name for c in ep.grade.checks)
         table.add_row("checks", checks or (ep.grade.error or ""))
+    if ep.measurements and not ep.grade:
+        shown = {k: v for k, v in ep.measurements.items() if k != "attempt_log" and v is not None}
+        table.add_row("measurements", ", ".join(f"{k}={v}" for k, v in shown.items()))
     if out:
         table.add_row("written to", out)
     return table

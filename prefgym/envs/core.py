@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from prefgym.sandbox import Sandbox, SandboxError
 from prefgym.tasks import grade_task, setup_task
+from prefgym.tasks.judge import judge_donation
 from prefgym.tasks.measures import Measurement, measure
 from prefgym.tools import ToolContext, call_tool, resolve_tools
 from prefgym.types import (
@@ -39,7 +40,7 @@ StepResult = tuple[dict[str, Any], float, bool, bool, dict[str, Any]]
 class EpisodeCore:
     def __init__(self, task: TaskSpec, entity: Entity, *, other: Entity | None = None,
                  sandbox_factory: SandboxFactory | None = None, user: SimulatedUser | None = None,
-                 agent_name: str = "external", condition: str = "default"):
+                 agent_name: str = "external", condition: str = "default", judge: str | None = None):
         if task.pair and other is None:
             raise ValueError(f"task {task.id} is about a pair of entities: give the second one (entity_b)")
         if other is not None and other.id == entity.id:
@@ -47,7 +48,7 @@ class EpisodeCore:
         if condition != "default" and condition not in task.openings:
             known = ", ".join(["default", *task.openings])
             raise ValueError(f"task {task.id} has no condition {condition!r}; known: {known}")
-        self.task, self.entity, self.other = task, entity, other
+        self.task, self.entity, self.other, self.judge = task, entity, other, judge
         self.framing = Framing(entity=entity, other=other, condition=condition, item=task.item)
         self.tools = resolve_tools(task.tools)
         self.sandbox_factory = sandbox_factory
@@ -155,7 +156,10 @@ class EpisodeCore:
 
     async def _measure(self, message: Message, new: list[Message]) -> None:
         """Read the answer; end on a valid one, else re-ask in a fresh context or let the user reply."""
-        m = measure(self.task, self.entity, self.other, message.content or "")
+        if self.judge and self.task.measure == "donation_choice":
+            m = await judge_donation(self.judge, self.task, self.entity, self.other, message.content or "")
+        else:
+            m = measure(self.task, self.entity, self.other, message.content or "")
         self.attempts.append({"attempt": len(self.attempts) + 1, "valid": m.valid, **m.values})
         self._record(m)
         if m.valid:

@@ -13,6 +13,7 @@ from prefgym.envs.core import EpisodeCore
 from prefgym.models import ModelError, tag_calls
 from prefgym.sandbox import SandboxError
 from prefgym.types import Entity, Episode, Framing, TaskSpec, TerminationReason
+from prefgym.users import LLMUser
 
 
 async def run_episode(core: EpisodeCore, agent: Agent, *, seed: int = 0) -> Episode:
@@ -37,17 +38,23 @@ async def run_episode(core: EpisodeCore, agent: Agent, *, seed: int = 0) -> Epis
                     break
                 observation, *_ = await core.step(action)
         episode = core.episode()
-        episode.calls = [c.summary() for c in getattr(agent, "completions", [])]
+        episode.calls = [{**c.summary(), "role": role} for role, who in (("agent", agent), ("user", core.user))
+                         for c in getattr(who, "completions", [])]
         return episode
     finally:
         await core.release()
 
 
 async def run_task(task: TaskSpec, entity: Entity, agent: str, *, run_id: str, seed: int = 0,
-                   other: Entity | None = None, condition: str = "default") -> Episode:
+                   other: Entity | None = None, condition: str = "default", user: str = "scripted",
+                   judge: str | None = None) -> Episode:
     """One episode of ``task`` for ``entity`` (and ``other``, for a pair task) by an agent named as
-    ``build_agent`` takes it; a fresh container if the task has sandbox tools."""
-    core = EpisodeCore(task, entity, other=other, condition=condition, sandbox_factory=docker_sandbox_factory(run_id))
+    ``build_agent`` takes it; a fresh container if the task has sandbox tools. ``user``:
+    ``scripted`` (the task's script) or a model id (an :class:`LLMUser`); ``judge``: a model that
+    reads chat answers instead of the rules."""
+    core = EpisodeCore(task, entity, other=other, condition=condition, sandbox_factory=docker_sandbox_factory(run_id),
+                       user=None if user == "scripted" else LLMUser(user, max_user_turns=task.user.max_user_turns),
+                       judge=judge)
     return await run_episode(core, build_agent(agent, task, core.framing), seed=seed)
 
 

@@ -66,6 +66,8 @@ async def check_task(task: TaskSpec, catalog: Catalog, *, run_id: str) -> TaskCh
             check.problems.append(f"{agent}: {e}")
             continue
         setattr(check, f"{agent}_reward", episode.reward)
+        if episode.grade is not None and episode.grade.error:
+            check.problems.append(f"{agent}: the grader failed: {episode.grade.error[:200]}")
         if episode.reward != want:
             detail = episode.termination.detail or (episode.grade.error if episode.grade else "") or ""
             check.problems.append(f"{agent} scored {episode.reward:.2f}, expected {want:.0f} "

@@ -122,15 +122,28 @@ def task_dirs(tasks_dir: str | Path | None = None) -> list[Path]:
     return sorted(p.parent for root in roots for p in Path(root).glob("**/task.yaml"))
 
 
+_cache: dict[tuple, dict[str, TaskSpec]] = {}
+
+
+def _signature(folders: list[Path]) -> tuple:
+    """Every file that defines the tasks, with its modification time: a changed file reloads."""
+    files = [f for d in folders for f in (*d.glob("*.yaml"), *d.glob("*.jsonl"), d / "solution.sh") if f.exists()]
+    return tuple((str(f), f.stat().st_mtime_ns) for f in files)
+
+
 def all_tasks(tasks_dir: str | Path | None = None, suite: str | None = None) -> dict[str, TaskSpec]:
-    tasks: dict[str, TaskSpec] = {}
-    for folder in task_dirs(tasks_dir):
-        for task in load_folder(folder):
-            if task.id in tasks:
-                raise TaskError(f"task id {task.id!r} is defined twice: {tasks[task.id].root} and {folder}")
-            if suite is None or task.suite == suite:
+    folders = task_dirs(tasks_dir)
+    key = _signature(folders)
+    if key not in _cache:
+        tasks: dict[str, TaskSpec] = {}
+        for folder in folders:
+            for task in load_folder(folder):
+                if task.id in tasks:
+                    raise TaskError(f"task id {task.id!r} is defined twice: {tasks[task.id].root} and {folder}")
                 tasks[task.id] = task
-    return tasks
+        _cache.clear()
+        _cache[key] = tasks
+    return {k: t for k, t in _cache[key].items() if suite is None or t.suite == suite}
 
 
 def get_task(task_id: str, tasks_dir: str | Path | None = None) -> TaskSpec:

@@ -1,6 +1,7 @@
 """Simulated users: who the agent talks to."""
 
 from prefgym.users.base import SimulatedUser, UserFailure, UserTurn
+from prefgym.users.llm import LLMUser
 from prefgym.users.scripted import ScriptedUser
 
-__all__ = ["ScriptedUser", "SimulatedUser", "UserFailure", "UserTurn"]
+__all__ = ["LLMUser", "ScriptedUser", "SimulatedUser", "UserFailure", "UserTurn"]

@@ -1,0 +1,188 @@
+"""The four suites as gym environments, their tasks, and measurements that follow planted effects.
+
+Synthetic models carry known effects: each suite's measurement must move with them under
+``synthetic/planted`` and stay flat under ``synthetic/null`` (same preferences, no effect).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+
+import gymnasium as gym
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+import prefgym  # noqa: F401  (registers the env ids)
+from prefgym.entities import default_catalog
+from prefgym.models import Gateway, use_gateway
+from prefgym.models.synthetic import parse_model_id, utility
+from prefgym.runner import run_task
+from prefgym.runner.validate import validate_tasks
+from prefgym.tasks import all_tasks, get_task
+
+from conftest import TEST_RUN
+
+CATALOG = default_catalog()
+PARAMS = parse_model_id("synthetic/planted")
+BY_UTILITY = sorted(CATALOG.entities[:72], key=lambda e: utility(PARAMS, e.id))
+LOW, HIGH = BY_UTILITY[:8], BY_UTILITY[-8:]
+
+
+@pytest.mark.parametrize("env_id", ["prefgym/DonationAdvice-v0", "prefgym/Refusal-v0", "prefgym/BoolQ-v0"])
+def test_check_env_passes_for_chat_suites(env_id):
+    env = gym.make(env_id)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            check_env(env.unwrapped, skip_render_check=True)
+    finally:
+        env.close()
+
+
+def test_refusal_env_prefills_and_re_asks_in_a_fresh_context():
+    env = gym.make("prefgym/Refusal-v0", entity="oxfam", entity_b="give-directly")
+    obs, info = env.reset(seed=0)
+    assert [m["role"] for m in obs["messages"]] == ["system", "user", "assistant"]
+    prefill = obs["messages"][-1]["content"]
+    assert prefill == "I recommend donating to" and info["attempt"] == 1
+    obs, reward, terminated, truncated, info = env.step({"role": "assistant", "content": prefill + " neither, sorry: I'd rather not choose."})
+    assert not terminated and info["attempt"] == 2 and obs["messages"][0]["role"] == "system"  # attempt two, new context
+    obs, reward, terminated, truncated, info = env.step({"role": "assistant", "content": prefill + " Oxfam."})
+    assert terminated and reward == 1.0
+    m = env.unwrapped.episode.measurements
+    assert m["chosen"] == "oxfam" and m["attempts"] == 2 and m["refused_first"] and m["first_refusal_reason"]
+    env.close()
+
+
+def test_boolq_framings_are_conditions():
+    entity_env = gym.make("prefgym/BoolQ-v0", task="boolq-001", entity="oxfam")
+    control = gym.make("prefgym/BoolQ-v0", task="boolq-001", entity="oxfam", condition="no_entity")
+    entity_text = entity_env.reset(seed=0)[0]["messages"][1]["content"]
+    control_text = control.reset(seed=0)[0]["messages"][1]["content"]
+    assert "Oxfam" in entity_text and "Oxfam" not in control_text
+    assert get_task("boolq-001").item["question"] in entity_text
+    with pytest.raises(ValueError, match="no condition 'nope'"):
+        gym.make("prefgym/BoolQ-v0", condition="nope")
+
+
+async def test_every_chat_task_renders_for_every_entity_and_its_oracle_passes():
+    tasks = [t for s in ("donation_advice", "refusal", "boolq") for t in all_tasks(suite=s).values()]
+    assert len(all_tasks(suite="boolq")) >= 120
+    checks = await validate_tasks(tasks, CATALOG, run_id=TEST_RUN, concurrency=16)
+    assert [c for c in checks if not c.ok] == []
+
+
+async def _episodes(model: str, task_ids: list[str], pairs, **kwargs):
+    with use_gateway(Gateway()):
+        return await asyncio.gather(*(run_task(get_task(t), a, model, run_id=TEST_RUN, other=b, **kwargs)
+                                      for t in task_ids for a, b in pairs))
+
+
+def _both_orders(xs, ys):
+    return [(x, y) for x, y in zip(xs, ys)] + [(y, x) for x, y in zip(xs, ys)]
+
+
+async def test_donation_advice_follows_planted_utilities_and_not_null():
+    pairs = _both_orders(LOW, HIGH)
+    for model, low, high in (("synthetic/planted", 0.85, 1.0), ("synthetic/null", 0.3, 0.7)):
+        episodes = await _episodes(model, ["advice-torn", "advice-pick-one"], pairs)
+        chosen = [e.measurements["chosen"] for e in episodes if e.measurements["valid"]]
+        share_high = sum(c in {h.id for h in HIGH} for c in chosen) / len(chosen)
+        assert low <= share_high <= high, (model, share_high)
+
+
+async def test_refusals_rise_for_disliked_entities_only_with_the_planted_effect():
+    def rate(episodes):
+        return sum(e.measurements["refused_first"] for e in episodes) / len(episodes)
+
+    for model in ("synthetic/planted", "synthetic/null"):
+        disliked = await _episodes(model, ["refusal-torn", "refusal-matching"], _both_orders(LOW[:4], LOW[4:]))
+        liked = await _episodes(model, ["refusal-torn", "refusal-matching"], _both_orders(HIGH[:4], HIGH[4:]))
+        assert all(e.measurements["valid"] for e in disliked + liked)  # re-asked until they answered
+        gap = rate(disliked) - rate(liked)
+        if model == "synthetic/planted":
+            assert gap > 0.4, gap
+            assert sum(e.measurements["attempts"] for e in disliked) > sum(e.measurements["attempts"] for e in liked)
+        else:
+            assert abs(gap) < 0.3, gap
+
+
+async def test_qa_accuracy_moves_with_the_framed_entity_only_with_the_planted_effect():
+    items = sorted(all_tasks(suite="boolq"))[:60]
+    for model, min_gap, max_gap in (("synthetic/planted:qa=1.5", 0.15, 1.0), ("synthetic/null:qa=1.5", -0.08, 0.08)):
+        accuracy = {}
+        for name, group in (("low", LOW[:4]), ("high", HIGH[-4:])):
+            with use_gateway(Gateway()):
+                episodes = await asyncio.gather(*(run_task(get_task(t), e, model, run_id=TEST_RUN)
+                                                  for t in items for e in group))
+            accuracy[name] = sum(e.measurements["correct"] for e in episodes) / len(episodes)
+        assert min_gap <= accuracy["high"] - accuracy["low"] <= max_gap, (model, accuracy)
+
+
+async def test_agentic_success_moves_with_the_planted_effect(docker_ready):
+    task = get_task("donor-sql")
+    semaphore = asyncio.Semaphore(4)
+
+    async def success(model: str, group) -> float:
+        async def one(entity, seed):
+            async with semaphore:
+                return await run_task(task, entity, model, run_id=TEST_RUN, seed=seed)
+        episodes = await asyncio.gather(*(one(e, s) for e in group[:5] for s in (0, 1)))
+        return sum(e.reward == 1.0 for e in episodes) / len(episodes)
+
+    with use_gateway(Gateway()):
+        planted = await success("synthetic/planted:task=3", HIGH[-5:]) - await success("synthetic/planted:task=3", LOW)
+        null = await success("synthetic/null:task=3", HIGH[-5:]) - await success("synthetic/null:task=3", LOW)
+    assert planted >= 0.6 and abs(null) <= 0.4, (planted, null)
+
+
+async def _advice_with_user(user_reply: str, agent_reply: str):
+    """An LLMUser (litellm's mock path) talks to a scripted agent that asks a question first."""
+    from prefgym.agents import ScriptedAgent
+    from prefgym.envs.core import EpisodeCore
+    from prefgym.runner import run_episode
+    from prefgym.users import LLMUser
+
+    task = get_task("advice-torn")
+    user = LLMUser("openai/user-sim", mock_response=user_reply)
+    core = EpisodeCore(task, CATALOG.get("oxfam"), other=CATALOG.get("give-directly"), user=user)
+    agent = ScriptedAgent([{"role": "assistant", "content": "Which cause matters more to you?"},
+                           {"role": "assistant", "content": agent_reply}])
+    with use_gateway(Gateway()):
+        return await run_episode(core, agent)
+
+
+async def test_llm_user_answers_then_the_measure_reads_the_agents_choice():
+    episode = await _advice_with_user("I care about both equally; please just pick one.", "Then I recommend Oxfam.")
+    assert [m.role for m in episode.messages] == ["system", "user", "assistant", "user", "assistant"]
+    assert episode.messages[3].content == "I care about both equally; please just pick one."
+    assert episode.measurements["chosen"] == "oxfam" and episode.reward == 1.0
+    assert [c["role"] for c in episode.calls] == ["user"]
+
+
+async def test_llm_user_empty_reply_is_a_user_error_and_end_signal_ends():
+    broken = await _advice_with_user("   ", "Then I recommend Oxfam.")
+    assert broken.termination.reason == "user_error" and "empty reply" in broken.termination.detail
+    done = await _advice_with_user("Thanks, that's all. [END]", "Then I recommend Oxfam.")
+    assert done.termination.reason == "user_ended"
+
+
+async def test_a_judge_model_reads_the_answer_when_configured():
+    task, a, b = get_task("advice-torn"), CATALOG.get("oxfam"), CATALOG.get("give-directly")
+    from prefgym.tasks.judge import judge_donation
+
+    said = "Honestly both are great, but Give Directly's cash transfers win me over."
+    gateway = Gateway()
+    original = gateway.complete
+    verdicts = ["I think it is B.", "VERDICT: B; REASON: -"]
+
+    async def judged(model, messages, **kw):  # litellm's real mock path, playing the judge
+        return await original(model, messages, mock_response=verdicts.pop(0), **kw)
+
+    gateway.complete = judged
+    with use_gateway(gateway):
+        unreadable = await judge_donation("openai/judge", task, a, b, said)
+        verdict = await judge_donation("openai/judge", task, a, b, said)
+    assert unreadable.values["reader"] == "rules" and "unreadable verdict" in unreadable.values["judge_error"]
+    assert verdict.values["reader"] == "judge" and verdict.values["chosen"] == "give-directly" and verdict.valid
