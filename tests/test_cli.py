@@ -111,3 +111,16 @@ def test_prefs_prints_the_estimate_before_asking_then_writes_scores(tmp_path):
     bad = run(*args, "--method", "pairwize", "--out", str(tmp_path / "x"))
     assert bad.returncode == 2 and "method" in bad.stdout and "Traceback" not in bad.stdout + bad.stderr
     assert not (tmp_path / "x").exists()  # refused before anything was asked or written
+
+
+def test_tasks_validate_exit_code_says_which_task_failed(tmp_path):
+    ok = run("tasks", "validate", "--suite", "donation_advice")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "4/4 tasks valid" in ok.stdout
+    bad = tmp_path / "advice-bad"
+    bad.mkdir()
+    base = Path(__file__).parent.parent / "prefgym/tasks/donation_advice/advice-torn"
+    (bad / "task.yaml").write_text(f"extends: {base}\nid: advice-bad\nreference: I cannot say.\n")
+    proc = run("tasks", "validate", "--suite", "donation_advice", "--tasks-dir", str(tmp_path))
+    assert proc.returncode == 1
+    assert "FAIL advice-bad: oracle scored 0.00, expected 1" in proc.stdout and "4/5 tasks valid" in proc.stdout
