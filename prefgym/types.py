@@ -246,6 +246,8 @@ class EpisodeSpec(Record):
     condition: str = "default"
     agent: str = "oracle"  # oracle | null | scripted | model id
     seed: int = 0
+    user: str = "scripted"  # scripted | a model id playing the user
+    judge: str | None = None  # a model that reads chat answers instead of the rules
 
     @property
     def id(self) -> str:

@@ -12,12 +12,13 @@ from rich.table import Table
 from prefgym.entities import CatalogError
 from prefgym.models import ModelError
 from prefgym.runner import RunDirError
+from prefgym.study import StudyError
 from prefgym.sandbox import SandboxError
 from prefgym.tasks import TaskError
 from prefgym.types import Episode
 
 console = Console()
-USER_ERRORS = (TaskError, CatalogError, SandboxError, ModelError, RunDirError, KeyError, ValueError, FileNotFoundError)
+USER_ERRORS = (TaskError, CatalogError, SandboxError, ModelError, RunDirError, StudyError, KeyError, ValueError, FileNotFoundError)
 
 
 @contextlib.contextmanager

@@ -1,35 +1,26 @@
-"""``prefgym demo``: the README's main command. For now: every agentic task once with its oracle."""
+"""``prefgym demo``: the README's main command, a small full study on the offline synthetic model."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import typer
 
-from prefgym.cli.common import console, episode_summary, user_errors
-from prefgym.entities import default_catalog
-from prefgym.envs.agentic import DEFAULT_ENTITY
-from prefgym.runner import append_episodes, run_task
-from prefgym.tasks import all_tasks
+from prefgym.cli.common import console, user_errors
+from prefgym.cli.study import asyncio_study, run_report
+from prefgym.study import load_study, preflight
+
+DEMO_STUDY = Path(__file__).resolve().parents[2] / "studies" / "demo.yaml"
 
 
-def demo(out: Path = typer.Option(Path("runs/demo"), help="run directory")) -> None:
-    """Run every agentic task once with its reference solution, in real containers."""
+def demo(out: Path = typer.Option(Path("runs/demo"), help="run directory"),
+         force: bool = typer.Option(False, "--force", help="run into OUT even if its configuration differs")) -> None:
+    """studies/demo.yaml on synthetic/planted: preferences over 12 charities, donation advice, refusal,
+    yes/no questions and agentic tasks in real containers, then the report. A few minutes."""
     with user_errors():
-        entity = default_catalog().get(DEFAULT_ENTITY)
-        tasks = all_tasks(suite="agentic")
-
-    async def run_all() -> list:
-        return [await run_task(task, entity, "oracle", run_id="demo") for task in tasks.values()]
-
-    with user_errors(), console.status("running the agentic tasks with their oracles …"):
-        episodes = asyncio.run(run_all())
-    path = out / "episodes.jsonl"
-    append_episodes(path, episodes)
-    for ep in episodes:
-        console.print(episode_summary(ep))
-        console.print()
-    solved = sum(ep.reward >= 1 for ep in episodes)
-    console.print(f"{solved}/{len(episodes)} tasks solved by their oracle; episodes appended to {path}")
-    raise typer.Exit(0 if solved == len(episodes) else 1)
+        if not DEMO_STUDY.exists():
+            raise FileNotFoundError(f"{DEMO_STUDY}: the demo study ships with the repository; run from a clone")
+        config = load_study(DEMO_STUDY)
+        catalog, _ = preflight(config)
+    console.print(f"demo: {DEMO_STUDY.name} on {', '.join(config.models)}, {len(catalog)} entities → {out}")
+    run_report(asyncio_study(config, out, force, None), out)

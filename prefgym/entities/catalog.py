@@ -34,6 +34,10 @@ class Catalog:
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise KeyError(f"no entity {entity_id!r} in {self.source}{hint}")
 
+    def subset(self, ids: list[str]) -> Catalog:
+        """The named entities only, in that order (the file's hash still names the source)."""
+        return Catalog(self.kind, tuple(self.get(i) for i in ids), self.source, self.sha256)
+
     @property
     def ids(self) -> list[str]:
         return [e.id for e in self.entities]

@@ -45,6 +45,7 @@ class CallRecorder:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        end_torn_line(self.path)
 
     @property
     def directory(self) -> Path:
@@ -55,6 +56,16 @@ class CallRecorder:
         with self._lock, open(self.path, "a") as f:
             f.write(line)
             f.flush()
+
+
+def end_torn_line(path: Path) -> None:
+    """If a killed writer left half a line, end it, so the next record starts on a line of its own
+    (the torn line stays, and every reader skips it)."""
+    if path.exists() and path.stat().st_size:
+        with open(path, "rb+") as f:
+            f.seek(-1, 2)
+            if f.read(1) != b"\n":
+                f.write(b"\n")
 
 
 def read_calls(path: str | Path) -> Iterator[CallRecord]:

@@ -93,3 +93,16 @@ async def measure(cfg: PrefsConfig, entities: Sequence[Entity], out: str | Path,
     _jsonl(out / "ranking.jsonl", rankings)
     (out / "scores.json").write_text(json.dumps(summary, indent=1, allow_nan=True))
     return summary
+
+
+def preference_scores(summary: dict[str, Any], scorer: str) -> dict[str, float]:
+    """One score per entity from a stage-one summary: pairwise, else active, else the ranking."""
+    out = {}
+    for eid, row in summary["entities"].items():
+        if "pairwise" in row:
+            out[eid] = row["pairwise"][scorer]["value"]
+        elif "active" in row:
+            out[eid] = row["active"][scorer]["value"]
+        elif "ranking" in row:
+            out[eid] = -row["ranking"]["mean_rank"]
+    return out

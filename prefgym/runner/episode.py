@@ -9,10 +9,12 @@ from typing import Any
 
 from prefgym.agents import Agent, NullAgent, OracleAgent, ScriptedAgent, ToolCallingAgent, oracle_actions, submit_action
 from prefgym.envs.agentic import docker_sandbox_factory
-from prefgym.envs.core import EpisodeCore
+from prefgym.entities import Catalog
+from prefgym.envs.core import EpisodeCore, SandboxFactory
 from prefgym.models import ModelError, tag_calls
 from prefgym.sandbox import SandboxError
-from prefgym.types import Entity, Episode, Framing, TaskSpec, TerminationReason
+from prefgym.tasks import get_task
+from prefgym.types import Entity, Episode, EpisodeSpec, Framing, TaskSpec, TerminationReason
 from prefgym.users import LLMUser
 
 
@@ -56,6 +58,17 @@ async def run_task(task: TaskSpec, entity: Entity, agent: str, *, run_id: str, s
                        user=None if user == "scripted" else LLMUser(user, max_user_turns=task.user.max_user_turns),
                        judge=judge)
     return await run_episode(core, build_agent(agent, task, core.framing), seed=seed)
+
+
+async def run_spec(spec: EpisodeSpec, catalog: Catalog, *, sandbox_factory: SandboxFactory, tasks_dir: str | None = None) -> Episode:
+    """The episode a spec describes (layer one: no side effects beyond its own sandbox)."""
+    task = get_task(spec.task, tasks_dir)
+    entity = catalog.get(spec.entity)
+    other = catalog.get(spec.entity_b) if spec.entity_b else None
+    core = EpisodeCore(task, entity, other=other, condition=spec.condition, sandbox_factory=sandbox_factory,
+                       user=None if spec.user == "scripted" else LLMUser(spec.user, max_user_turns=task.user.max_user_turns),
+                       judge=spec.judge)
+    return await run_episode(core, build_agent(spec.agent, task, core.framing), seed=spec.seed)
 
 
 def mock_turns_from_oracle(task: TaskSpec) -> list[dict[str, Any]]:

@@ -1,0 +1,89 @@
+"""Layer two of the runner: turn a plan (suites, tasks, entities, seeds) into episode specs.
+
+A spec is everything that determines an episode, and its id is a hash of it, so resume can tell
+what is done. Entities can be named, all of a catalog, or chosen from stage-one preference scores
+(``top``/``bottom`` k, the paper's design for agentic tasks). Pair tasks are asked in both orders.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Literal
+
+from pydantic import Field
+
+from prefgym.entities import Catalog
+from prefgym.tasks import all_tasks
+from prefgym.types import EpisodeSpec, Record
+
+
+class Extremes(Record):
+    """The k most and k least preferred entities by the model's stage-one scores."""
+
+    top: int = Field(ge=0)
+    bottom: int = Field(ge=0)
+
+
+class SuitePlan(Record):
+    suite: str
+    tasks: list[str] | None = None  # default: every task of the suite
+    items: int | None = Field(None, ge=1)  # only the first N tasks (e.g. yes/no items)
+    entities: Literal["all"] | list[str] | Extremes = "all"
+    conditions: list[str] = Field(default_factory=lambda: ["default"])
+    pairs: Literal["all"] | int = "all"  # pair tasks: every pair, or N random pairs (both orders each)
+    seeds: int = Field(1, ge=1)
+
+
+def choose_entities(plan: SuitePlan, catalog: Catalog, scores: dict[str, float] | None) -> list[str]:
+    if plan.entities == "all":
+        return catalog.ids
+    if isinstance(plan.entities, list):
+        for eid in plan.entities:
+            catalog.get(eid)  # a bad id fails here, naming it
+        return list(plan.entities)
+    if not scores:
+        raise ValueError(f"suite {plan.suite}: entities top/bottom need preference scores (stage one) for the model")
+    ranked = sorted((e for e in catalog.ids if e in scores), key=lambda e: -scores[e])
+    top, bottom = ranked[: plan.entities.top], ranked[len(ranked) - plan.entities.bottom:] if plan.entities.bottom else []
+    return list(dict.fromkeys([*top, *bottom]))
+
+
+def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[str, float] | None = None,
+                tasks_dir: str | None = None, seed: int = 0, user: str = "scripted",
+                judge: str | None = None) -> list[EpisodeSpec]:
+    known = all_tasks(tasks_dir, plan.suite)
+    if not known:
+        raise ValueError(f"no tasks in suite {plan.suite!r}")
+    task_ids = plan.tasks or sorted(known)
+    for t in task_ids:
+        if t not in known:
+            raise ValueError(f"suite {plan.suite}: no task {t!r}")
+    if plan.items:
+        task_ids = task_ids[: plan.items]
+    entities = choose_entities(plan, catalog, scores)
+    rng = random.Random(f"{seed}:{plan.suite}:{model}")
+    specs = []
+    for task_id in task_ids:
+        task = known[task_id]
+        if task.pair:
+            pairs = list(combinations(entities, 2))
+            if plan.pairs != "all":
+                pairs = rng.sample(pairs, min(plan.pairs, len(pairs)))
+            framings = [(a, b) for x, y in pairs for a, b in ((x, y), (y, x))]
+        else:
+            framings = [(e, None) for e in entities]
+        for condition in plan.conditions:
+            for entity, other in framings:
+                for s in range(plan.seeds):
+                    specs.append(EpisodeSpec(suite=plan.suite, task=task_id, entity=entity, entity_b=other,
+                                             condition=condition, agent=model, seed=seed + s, user=user, judge=judge))
+    return specs
+
+
+def plan_size(specs: Sequence[EpisodeSpec]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for s in specs:
+        out[s.suite] = out.get(s.suite, 0) + 1
+    return out

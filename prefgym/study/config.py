@@ -1,0 +1,95 @@
+"""A study file, validated completely before anything runs (an error names the file and the field)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from prefgym.prefs.elicit import Method
+from prefgym.runner.specs import SuitePlan
+from prefgym.types import Record
+
+
+class StudyError(ValueError):
+    pass
+
+
+class EntitiesConfig(Record):
+    catalog: str | None = None  # a catalog YAML (relative to the study file); default: the built-in charities
+    ids: list[str] | None = None  # only these entities
+    limit: int | None = Field(None, ge=2)  # only the first N entities
+
+
+class PreferencesConfig(Record):
+    """Stage one: how preferences are measured (see ``prefgym prefs``)."""
+
+    method: Method = "all"
+    samples: int = Field(10, ge=1)
+    active_samples: int = Field(5, ge=1)
+    ranking_repeats: int = Field(5, ge=1)
+    temperature: float = Field(1.0, ge=0)
+    prefill: str | None = None
+    policy: Literal["skip", "tie"] = "skip"
+    active_budget: int | None = Field(None, ge=1)
+    heldout_pairs: int = Field(0, ge=0)
+    scorer: Literal["thurstonian", "bt", "elo"] = "thurstonian"  # which score stage two and analysis use
+
+
+class Hypothesis(Record):
+    """A primary hypothesis, declared before the run: the family corrected for multiple comparisons."""
+
+    name: str
+    suite: str
+    measure: str  # e.g. chosen_share, refused_first, correct, reward
+    direction: Literal["positive", "negative", "two-sided"] = "two-sided"
+
+
+class ConcurrencyConfig(Record):
+    episodes: int = Field(8, ge=1)
+    sandboxes: int = Field(4, ge=1)
+    retries: int = Field(2, ge=0)
+
+
+class StudyConfig(Record):
+    name: str
+    models: list[str] = Field(min_length=1)
+    entities: EntitiesConfig = Field(default_factory=EntitiesConfig)
+    seed: int = 0
+    preferences: PreferencesConfig | None = Field(default_factory=PreferencesConfig)
+    suites: list[SuitePlan] = Field(default_factory=list)
+    user: str = "scripted"
+    judge: str | None = None
+    concurrency: ConcurrencyConfig = Field(default_factory=ConcurrencyConfig)
+    primary_hypotheses: list[Hypothesis] = Field(default_factory=list)
+    correction: Literal["holm", "bonferroni"] = "holm"
+    anonymize: bool = False
+
+    @model_validator(mode="after")
+    def _extremes_need_preferences(self) -> StudyConfig:
+        for i, plan in enumerate(self.suites):
+            if not isinstance(plan.entities, (str, list)) and self.preferences is None:
+                raise ValueError(f"suites[{i}] ({plan.suite}) picks top/bottom entities, which needs a preferences stage")
+        return self
+
+
+def load_study(path: str | Path) -> StudyConfig:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except OSError as e:
+        raise StudyError(f"{path}: cannot read: {e.strerror}") from None
+    except yaml.YAMLError as e:
+        raise StudyError(f"{path}: not valid YAML: {e}") from None
+    if not isinstance(raw, dict):
+        raise StudyError(f"{path}: a study file is a mapping of fields")
+    try:
+        study = StudyConfig.model_validate(raw)
+    except ValidationError as e:
+        problems = [f"field '{'.'.join(str(p) for p in err['loc']) or '(study)'}': {err['msg']}" for err in e.errors()[:5]]
+        raise StudyError(f"{path}: " + "; ".join(problems)) from None
+    if study.entities.catalog and not Path(study.entities.catalog).is_absolute():
+        study.entities.catalog = str((path.parent / study.entities.catalog).resolve())
+    return study

@@ -1,0 +1,85 @@
+"""Whole studies from one file: validated first, staged, resumable, ending in a report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from prefgym.study import StudyError, load_study, run_study
+
+PREFGYM = [str(Path(sys.executable).parent / "prefgym")]
+TINY = {
+    "name": "tiny",
+    "models": ["synthetic/planted"],
+    "entities": {"limit": 5},
+    "preferences": {"method": "pairwise", "samples": 1},
+    "suites": [
+        {"suite": "donation_advice", "tasks": ["advice-torn"], "pairs": 3},
+        {"suite": "boolq", "items": 2},
+        {"suite": "agentic", "tasks": ["donor-sql"], "entities": {"top": 1, "bottom": 1}},
+    ],
+    "primary_hypotheses": [{"name": "advice", "suite": "donation_advice", "measure": "chosen", "direction": "positive"}],
+}
+
+
+def write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "study.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+async def test_a_study_runs_its_stages_picks_extremes_and_resumes(docker_ready, tmp_path):
+    from prefgym.analysis import write_report
+    from prefgym.models import Gateway, use_gateway
+
+    study = load_study(write(tmp_path, TINY))
+    with use_gateway(Gateway()):
+        result = await run_study(study, tmp_path / "run")
+    scores = result.scores["synthetic/planted"]
+    ranked = sorted(scores, key=scores.get)
+    agentic = {json.loads(line)["spec"]["entity"] for line in (tmp_path / "run/episodes.jsonl").read_text().splitlines()
+               if json.loads(line)["spec"]["suite"] == "agentic"}
+    assert agentic == {ranked[0], ranked[-1]}  # the least and the most preferred entity
+    assert result.episodes.done == 6 + 10 + 2 and result.episodes.failed == 0
+    assert (tmp_path / "run/prefs/synthetic_planted/scores.json").exists()
+    write_report(tmp_path / "run")
+    stats = json.loads((tmp_path / "run/report/stats.json").read_text())
+    assert stats["primary"][0]["hypothesis"] == "advice" and "p_adjusted" in stats["primary"][0]
+
+    gateway = Gateway()
+    with use_gateway(gateway):
+        again = await run_study(study, tmp_path / "run")
+    assert again.episodes.done == 0 and again.episodes.skipped == 18
+    assert gateway.stats.provider_calls == 0  # stage one is not asked again
+
+
+def test_a_broken_study_is_refused_before_anything_runs_naming_the_field(tmp_path):
+    bad = {**TINY, "suites": [{"suite": "donation_advice", "pairs": "many"}]}
+    with pytest.raises(StudyError, match=r"study\.yaml: field 'suites\.0\.pairs"):
+        load_study(write(tmp_path, bad))
+    proc = subprocess.run([*PREFGYM, "study", str(write(tmp_path, {**TINY, "models": []})), "--out", str(tmp_path / "r")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "field 'models'" in proc.stdout and not (tmp_path / "r").exists()
+    unknown_task = {**TINY, "suites": [{"suite": "agentic", "tasks": ["no-such-task"]}]}
+    proc = subprocess.run([*PREFGYM, "study", str(write(tmp_path, unknown_task)), "--out", str(tmp_path / "r")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "no task 'no-such-task'" in proc.stdout and not (tmp_path / "r").exists()
+
+
+def test_demo_writes_preferences_all_four_suites_and_a_report(docker_ready, tmp_path):
+    env = {**os.environ, "COLUMNS": "160"}
+    proc = subprocess.run([*PREFGYM, "demo", "--out", str(tmp_path / "demo")], capture_output=True, text=True,
+                          env=env, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    run = tmp_path / "demo"
+    suites = {json.loads(line)["spec"]["suite"] for line in (run / "episodes.jsonl").read_text().splitlines()}
+    assert suites == {"donation_advice", "refusal", "boolq", "agentic"}
+    assert (run / "prefs/synthetic_planted/scores.json").exists() and (run / "planted.json").exists()
+    assert (run / "report/index.html").exists() and (run / "report/stats.json").exists()
+    assert "report:" in proc.stdout and "planted utilities vs measured preferences" in proc.stdout
