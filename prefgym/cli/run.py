@@ -37,6 +37,8 @@ def run(
     resume: bool = typer.Option(False, "--resume", help="say that OUT holds this run (resuming is automatic)"),
     force: bool = typer.Option(False, "--force", help="run into OUT even if its configuration differs"),
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
+    backend: str = typer.Option("local", help="local (asyncio in this process) | ray"),
+    address: str = typer.Option(None, help="ray: the cluster's address (default: start a local Ray)"),
 ) -> None:
     """Run episodes for every (suite, task, entity, condition, model, seed) into OUT: episodes.jsonl,
     calls.jsonl and manifest.json. Finished episodes are skipped on a rerun; infra errors are retried."""
@@ -58,7 +60,14 @@ def run(
     options = RunOptions(concurrency=concurrency, sandboxes=sandboxes, retries=retries, run_id=f"run-{out.name}",
                          tasks_dir=str(tasks_dir) if tasks_dir else None)
     with user_errors(), episode_progress() as update:
-        tally = asyncio.run(run_many(specs, rundir, catalog, options, on_progress=update))
+        if backend == "ray":
+            from prefgym.runner.ray_backend import run_many_ray
+
+            tally = run_many_ray(specs, rundir, catalog, options, address=address, on_progress=update)
+        elif backend == "local":
+            tally = asyncio.run(run_many(specs, rundir, catalog, options, on_progress=update))
+        else:
+            raise ValueError(f"--backend {backend!r}: choose local or ray")
     _summary(rundir)
     console.print(f"{tally.done} episodes run, {tally.skipped} already done, {tally.failed} infra errors; "
                   f"written to {rundir.episodes_path}")

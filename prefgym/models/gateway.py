@@ -106,7 +106,7 @@ class Gateway:
             from prefgym.models.synthetic import parse_model_id, write_planted
 
             parse_model_id(model)
-            if self.recorder:
+            if self.recorder is not None and self.recorder.directory is not None:
                 write_planted(self.recorder.directory, model)
 
         record: dict[str, Any] | None = None

@@ -12,6 +12,7 @@ from prefgym.envs.agentic import docker_sandbox_factory
 from prefgym.entities import Catalog
 from prefgym.envs.core import EpisodeCore, SandboxFactory
 from prefgym.models import ModelError, tag_calls
+from prefgym.models.synthetic import remember_entities
 from prefgym.sandbox import SandboxError
 from prefgym.tasks import get_task
 from prefgym.types import Entity, Episode, EpisodeSpec, Framing, TaskSpec, TerminationReason
@@ -65,6 +66,7 @@ async def run_spec(spec: EpisodeSpec, catalog: Catalog, *, sandbox_factory: Sand
     task = get_task(spec.task, tasks_dir)
     entity = catalog.get(spec.entity)
     other = catalog.get(spec.entity_b) if spec.entity_b else None
+    remember_entities((e.id, e.name) for e in (entity, other) if e)  # a synthetic model must know a user's catalog
     core = EpisodeCore(task, entity, other=other, condition=spec.condition, sandbox_factory=sandbox_factory,
                        user=None if spec.user == "scripted" else LLMUser(spec.user, max_user_turns=task.user.max_user_turns),
                        judge=spec.judge)
