@@ -32,11 +32,13 @@ def print_summary(run_dir: Path) -> None:
             console.print(f"{model}: planted utilities vs measured preferences ρ = {_f(entry['recovery']['rho'])}")
 
 
-def analyze(run_dir: Path = typer.Argument(..., help="run directory")) -> None:
+def analyze(run_dir: Path = typer.Argument(..., help="run directory"),
+            anonymize: bool = typer.Option(None, "--anonymize/--no-anonymize",
+                                           help="name models A, B, C… (default: as the study file says)")) -> None:
     """Write RUN_DIR/report/index.html and stats.json, and print the summary table."""
     from prefgym.analysis import write_report
 
     with user_errors():
-        index = write_report(run_dir)
+        index = write_report(run_dir, anonymize=anonymize)
     print_summary(run_dir)
     console.print(f"report: {index}")

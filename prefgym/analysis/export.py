@@ -1,0 +1,51 @@
+"""One row per episode, for pandas users: spec fields, outcome, measurements, preferences joined."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from prefgym.analysis.report import _model_ids, _preferences
+from prefgym.runner.rundir import RunDir, RunDirError
+
+
+def episode_table(run_dir: str | Path) -> pd.DataFrame:
+    run = RunDir(run_dir)
+    if not run.episodes_path.exists():
+        raise RunDirError(f"{run.path}: no episodes.jsonl: nothing to export")
+    prefs = {m: _preferences(run, m) or {} for m in _model_ids(run)}
+    rows = []
+    for e in run.episodes():
+        s = e.spec
+        row = {"episode_id": e.id, **s.model_dump(), "spec_id": s.id, "reward": e.reward,
+               "termination": e.termination.reason.value, "termination_detail": e.termination.detail, "turns": e.turns,
+               "tool_calls": len(e.executions), "duration_s": e.timings.duration_s,
+               "model_calls": len(e.calls), "cost_usd": sum(c.get("cost_usd") or 0.0 for c in e.calls),
+               "pref_entity": prefs.get(s.agent, {}).get(s.entity),
+               "pref_entity_b": prefs.get(s.agent, {}).get(s.entity_b) if s.entity_b else None}
+        for key, value in e.measurements.items():
+            if isinstance(value, (str, int, float, bool)) or value is None:
+                row[f"m_{key}"] = value
+        if e.grade is not None:
+            row["grade_score"] = e.grade.score
+        rows.append(row)
+    if not rows:
+        raise RunDirError(f"{run.path}: episodes.jsonl holds no complete episode yet")
+    table = pd.DataFrame(rows)
+    for col in table.columns:  # one column, one type (a submit answer is text, a yes/no answer a bool)
+        if table[col].dtype == object and len({type(v) for v in table[col].dropna()}) > 1:
+            table[col] = table[col].map(lambda v: None if v is None else str(v))
+    return table
+
+
+def export(run_dir: str | Path, fmt: str = "parquet", out: str | Path | None = None) -> Path:
+    if fmt not in ("parquet", "csv"):
+        raise ValueError(f"--format {fmt!r}: choose parquet or csv")
+    table = episode_table(run_dir)
+    path = Path(out) if out else Path(run_dir) / f"episodes.{fmt}"
+    if fmt == "csv":
+        table.to_csv(path, index=False)
+    else:
+        table.to_parquet(path, index=False)
+    return path

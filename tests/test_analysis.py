@@ -1,0 +1,137 @@
+"""Analysis checked on planted truth: effects recovered, nulls rejected at the nominal rate, and a
+report whose every number is the one in stats.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from prefgym.analysis import write_report
+from prefgym.analysis.power import Design, power
+from prefgym.analysis.report import _get, fmt
+from prefgym.analysis.stats import adjust, contrast
+from prefgym.models import Gateway, use_gateway
+from prefgym.study import load_study, run_study
+
+PREFGYM = [str(Path(sys.executable).parent / "prefgym")]
+MODEL = "synthetic/planted:refusal_interaction=2,task=2"
+STUDY = {
+    "name": "recovery", "models": [MODEL], "entities": {"limit": 20}, "anonymize": False,
+    "preferences": {"method": "pairwise", "samples": 1},
+    "suites": [
+        {"suite": "donation_advice", "tasks": ["advice-torn"], "pairs": 80},
+        {"suite": "refusal", "tasks": ["refusal-torn", "refusal-matching"], "pairs": 100},
+        {"suite": "boolq", "items": 40},
+    ],
+    "primary_hypotheses": [
+        {"name": "advice", "suite": "donation_advice", "measure": "chosen", "direction": "positive"},
+        {"name": "refusal", "suite": "refusal", "measure": "refused_first", "direction": "negative"},
+        {"name": "qa", "suite": "boolq", "measure": "correct"},
+    ],
+    "concurrency": {"episodes": 16, "sandboxes": 4},
+}
+
+
+@pytest.fixture(scope="module")
+def planted_run(tmp_path_factory, docker_ready):
+    """A planted study large enough to recover every effect: about 1,400 episodes."""
+    import asyncio
+
+    import yaml
+
+    from prefgym.entities import default_catalog
+
+    out = tmp_path_factory.mktemp("analysis")
+    study = {**STUDY, "suites": [*STUDY["suites"][:3], {"suite": "agentic", "tasks": ["donor-sql"],
+                                                        "entities": default_catalog().ids[:20], "seeds": 2}]}
+    (out / "study.yaml").write_text(yaml.safe_dump(study))
+
+    async def go():
+        with use_gateway(Gateway()):
+            await run_study(load_study(out / "study.yaml"), out / "run")
+
+    asyncio.run(go())
+    write_report(out / "run")
+    return out / "run"
+
+
+def test_planted_effects_are_recovered_and_significant(planted_run):
+    run = planted_run
+    stats = json.loads((run / "report/stats.json").read_text())
+    checks = stats["models"][MODEL]["planted_check"]
+    effects = {(suite, name): row for suite, rows in checks.items() for name, row in rows.items()}
+    assert set(effects) == {("donation_advice", "advice"), ("refusal", "refusal"), ("refusal", "refusal_interaction"),
+                            ("boolq", "qa"), ("agentic", "task")}
+    for key, row in effects.items():
+        assert row["covered"] and row["significant"], (key, row)
+    assert all(r["significant"] for r in stats["primary"])
+    assert stats["models"][MODEL]["recovery"]["rho"] > 0.9
+
+
+def test_every_number_in_the_html_is_the_one_in_stats_json_and_the_page_is_offline(planted_run):
+    run = planted_run
+    stats = json.loads((run / "report/stats.json").read_text())
+    page = (run / "report/index.html").read_text()
+    cells = re.findall(r'<td data-stat="([^"]+)">([^<]*)</td>', page)
+    assert len(cells) > 50
+    for path, shown in cells:
+        assert unescape(shown) == fmt(_get(stats, unescape(path))), path
+    assert "<script" not in page and not re.search(r'(src|href)="(https?:)?//', page)
+    for src in re.findall(r'<img src="([^"]+)"', page):
+        assert (run / "report" / src).exists()
+
+
+def test_false_positive_rate_of_each_primary_test_is_nominal_under_the_null():
+    rates = power("synthetic/null", Design(), studies=400)
+    for suite, row in rates.items():
+        assert 0.02 <= row["rate"] <= 0.08, (suite, row)
+    planted = power("synthetic/planted", Design(), studies=100)
+    assert all(row["rate"] > 0.5 for row in planted.values())
+
+
+def test_holm_bonferroni_and_contrast_on_hand_made_numbers():
+    assert adjust([0.01, 0.04, 0.03], "bonferroni") == pytest.approx([0.03, 0.12, 0.09])
+    assert adjust([0.01, 0.04, 0.03], "holm") == pytest.approx([0.03, 0.06, 0.06])
+    c = contrast([1.0, 1.0, 0.0, 1.0], [0.0, 0.0, 1.0, 0.0])
+    assert c["diff"] == pytest.approx(0.5) and c["low"] < 0.5 < c["high"] and c["mde"] > 0
+
+
+def test_anonymized_report_names_no_model(planted_run, tmp_path):
+    run = planted_run
+    write_report(run, anonymize=True)
+    text = (run / "report/stats.json").read_text() + (run / "report/index.html").read_text()
+    assert "Model A" in text and "synthetic/planted" not in text
+    write_report(run)
+
+
+def test_export_one_row_per_episode_with_preferences(planted_run, tmp_path):
+    run = planted_run
+    proc = subprocess.run([*PREFGYM, "export", str(run), "--format", "parquet", "--out", str(tmp_path / "e.parquet")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    table = pd.read_parquet(tmp_path / "e.parquet")
+    assert len(table) == sum(1 for _ in open(run / "episodes.jsonl"))
+    assert table.pref_entity.notna().all() and {"suite", "entity", "reward", "termination"} <= set(table.columns)
+
+
+@pytest.mark.parametrize("setup", ["missing", "empty", "manifest only", "torn episodes"])
+def test_bad_run_directories_give_one_clear_line(tmp_path, setup):
+    run = tmp_path / "run"
+    if setup != "missing":
+        run.mkdir()
+    if setup == "manifest only":
+        (run / "manifest.json").write_text('{"config": {"models": ["m"]}}')
+    if setup == "torn episodes":
+        (run / "episodes.jsonl").write_text('{"schema_version": 1, "id": "x", "spec": {"sui')
+    proc = subprocess.run([*PREFGYM, "analyze", str(run)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "COLUMNS": "200"})
+    assert proc.returncode == 2 and proc.stdout.startswith("error:"), proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
