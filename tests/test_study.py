@@ -83,3 +83,34 @@ def test_demo_writes_preferences_all_four_suites_and_a_report(docker_ready, tmp_
     assert (run / "prefs/synthetic_planted/scores.json").exists() and (run / "planted.json").exists()
     assert (run / "report/index.html").exists() and (run / "report/stats.json").exists()
     assert "report:" in proc.stdout and "planted utilities vs measured preferences" in proc.stdout
+
+
+def test_paper_dry_run_counts_the_design_and_touches_no_network(monkeypatch, capsys):
+    """The arithmetic of studies/paper.yaml, per model: 72 entities → 2,556 pairs × 2 orders × K=10 =
+    51,120 pairwise calls; (888 active pairs + 100 held out) × 2 × 5 = 9,880; 5 rankings; 4 tasks ×
+    200 pairs × 2 orders = 1,600 donation and 1,600 refusal episodes; 130 items × 3 conditions ×
+    20 entities = 7,800 yes/no episodes; 13 tasks × 10 entities × 3 seeds = 390 agentic ones."""
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"the dry run tried the network: {args[:2]}")
+
+    for name in ("connect", "connect_ex"):
+        monkeypatch.setattr(socket.socket, name, no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("MISTRAL_API_KEY", "sk-never-printed-0123456789")
+
+    from prefgym.cli.study import _dry_run
+
+    study = load_study(Path(__file__).parent.parent / "studies/paper.yaml")
+    _dry_run(study, None)
+    out = " ".join(capsys.readouterr().out.split())
+    assert len(study.models) == 5
+    for figure in ("51,120", "9,880", "1,600", "7,800", "390"):
+        assert out.count(f" {figure} ") >= 5, figure
+    assert "missing OPENAI_API_KEY" in out and "missing ANTHROPIC_API_KEY" in out
+    assert "mistral/mistral-large-latest: provider mistral; ready" in out
+    assert "sk-never-printed" not in out

@@ -18,12 +18,16 @@ def study(
     out: Path = typer.Option(None, help="run directory (default: runs/<study name>); rerun into it to resume"),
     force: bool = typer.Option(False, "--force", help="run into OUT even if its configuration differs"),
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="check the study and print calls and cost; call nothing"),
 ) -> None:
     """Run a whole study: stage 1 measures each model's preferences, stage 2 runs the suites (with
     entities chosen from stage 1 where the study says so), stage 3 writes report/index.html."""
     with user_errors():
         config = load_study(path)
         catalog, fixed = preflight(config, str(tasks_dir) if tasks_dir else None)
+    if dry_run:
+        _dry_run(config, tasks_dir)
+        return
     out = out or Path("runs") / config.name
     console.print(f"study [bold]{config.name}[/bold]: {len(config.models)} model(s), {len(catalog)} entities, "
                   f"{len(config.suites)} suite(s); at least {len(fixed):,} episodes; run directory {out}")
@@ -51,3 +55,28 @@ def run_report(result, out: Path) -> None:
     console.print(f"{tally.done} episodes run ({tally.skipped} already done, {tally.failed} infra errors)")
     console.print(f"report: {index}  (open it in a browser; it needs no network)")
     console.print(f"replay any episode offline: prefgym replay {out} EPISODE_ID (ids in {out}/episodes.jsonl)")
+
+
+def _dry_run(config, tasks_dir: Path | None) -> None:
+    from rich.table import Table
+
+    from prefgym.study.dryrun import dry_run
+
+    with user_errors():
+        checks, rows = dry_run(config, str(tasks_dir) if tasks_dir else None)
+    for c in checks:
+        status = "[green]ready[/green]" if c.ok else (f"[red]{c.error}[/red]" if c.error else
+                                                      "[yellow]missing " + ", ".join(c.missing_keys) + "[/yellow]")
+        console.print(f"{c.model}: provider {c.provider or '?'}; {status}" + ("" if c.priced else "; no price known"))
+    table = Table("model", "stage", "episodes", "calls", "prompt tokens", "completion tokens", "cost (USD)", "note",
+                  title=f"study {config.name}: dry run (nothing was called)")
+    for r in rows:
+        table.add_row(r.model, r.stage, f"{r.episodes:,}" if r.episodes else "", f"{r.calls:,}", f"{r.prompt_tokens:,}",
+                      f"{r.completion_tokens:,}", "unknown" if r.cost_usd is None else f"{r.cost_usd:,.2f}", r.note)
+    console.print(table)
+    known = [r.cost_usd for r in rows if r.cost_usd is not None]
+    console.print(f"total: {sum(r.calls for r in rows):,} calls, {sum(r.episodes for r in rows):,} episodes, "
+                  f"at least ${sum(known):,.2f}" + (" (some prices unknown)" if len(known) < len(rows) else ""))
+    missing = sorted({k for c in checks for k in c.missing_keys})
+    if missing:
+        console.print("set these environment variables before running: " + ", ".join(missing))

@@ -104,3 +104,43 @@ def estimate_cost(model: str, prompt_tokens: int, completion_tokens: int) -> flo
     except Exception:  # a model litellm has no price for
         return None
     return float(prompt_cost + completion_cost)
+
+
+@dataclass
+class ModelCheck:
+    model: str
+    provider: str | None
+    missing_keys: list[str] = field(default_factory=list)  # environment variable NAMES, never values
+    priced: bool = False
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.missing_keys
+
+
+def check_model(model: str) -> ModelCheck:
+    """Resolve ``model`` as a call would, offline: its provider, the API keys it lacks, whether litellm
+    knows its price. Makes no network call."""
+    provider = model.split("/", 1)[0]
+    if provider == "synthetic":
+        from prefgym.models.synthetic import parse_model_id
+
+        try:
+            parse_model_id(model)
+        except ModelError as e:
+            return ModelCheck(model, provider, error=str(e))
+        return ModelCheck(model, provider, priced=True)
+    if provider == "local":
+        from prefgym.models.local import MODELS
+
+        known = model.split("/", 1)[1] in MODELS
+        return ModelCheck(model, provider, priced=True, error=None if known else f"unknown local model {model!r}")
+    litellm = litellm_module()
+    try:
+        _, resolved, _, _ = litellm.get_llm_provider(model)
+    except Exception as e:
+        return ModelCheck(model, None, error=scrub(f"litellm cannot route {model!r}: {e}"))
+    env = litellm.validate_environment(model=model)
+    return ModelCheck(model, resolved, missing_keys=list(env.get("missing_keys") or []),
+                      priced=estimate_cost(model, 1000, 100) is not None)
