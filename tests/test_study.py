@@ -114,3 +114,29 @@ def test_paper_dry_run_counts_the_design_and_touches_no_network(monkeypatch, cap
     assert "missing OPENAI_API_KEY" in out and "missing ANTHROPIC_API_KEY" in out
     assert "mistral/mistral-large-latest: provider mistral; ready" in out
     assert "sk-never-printed" not in out
+
+
+async def test_a_slice_of_the_local_study_runs_on_the_real_small_model(tmp_path):
+    """studies/local.yaml's path, cut to three entities and one probe: real weights, real answers,
+    and whatever they are, the report counts them (coverage, unparseable answers)."""
+    import importlib.util
+
+    from prefgym.analysis import write_report
+    from prefgym.models import Gateway, use_gateway
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        if os.environ.get("PREFGYM_REQUIRE_LOCAL_MODEL") == "1":
+            pytest.fail("PREFGYM_REQUIRE_LOCAL_MODEL=1 but llama-cpp-python is not installed")
+        pytest.skip("llama-cpp-python is not installed (the `local` extra)")
+    local = yaml.safe_load((Path(__file__).parent.parent / "studies/local.yaml").read_text())
+    local.update(entities={"limit": 3}, preferences={"method": "pairwise", "samples": 1},
+                 suites=[{"suite": "boolq", "items": 2}], primary_hypotheses=[])
+    with use_gateway(Gateway(cache=None)):
+        result = await run_study(load_study(write(tmp_path, local)), tmp_path / "run")
+    assert result.episodes.done == 6 and result.episodes.failed == 0
+    summary = json.loads((tmp_path / "run/prefs/local_smollm2/scores.json").read_text())
+    assert summary["pairwise"]["answers"] == 6 and sum(summary["pairwise"]["outcomes"].values()) == 6
+    write_report(tmp_path / "run")
+    stats = json.loads((tmp_path / "run/report/stats.json").read_text())
+    assert stats["models"]["local/smollm2"]["suites"]["boolq"]["trials"]["episodes"] == 6
+    assert stats["models"]["local/smollm2"]["coverage"]["boolq"]["n"] == 6

@@ -87,7 +87,8 @@ async def local_route(model: str) -> tuple[str, dict[str, Any]]:
         raise ModelError(f"unknown local model {model!r}; known: "
                          + ", ".join(f"local/{n}" for n in MODELS), transient=False)
     server = await asyncio.to_thread(local_server, name)
-    return f"openai/{name}", {"api_base": f"http://127.0.0.1:{server.port}/v1", "api_key": "local"}
+    # a greedy 135M model can loop until its context is full: a default cap, which callers may raise
+    return f"openai/{name}", {"api_base": f"http://127.0.0.1:{server.port}/v1", "api_key": "local", "max_tokens": 256}
 
 
 def local_server(name: str) -> _Server:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
 from prefgym.prefs.elicit import Method
 from prefgym.runner.specs import SuitePlan
 from prefgym.types import Record
+from prefgym.yamlfile import read_mapping
 
 
 class StudyError(ValueError):
@@ -77,14 +77,7 @@ class StudyConfig(Record):
 
 def load_study(path: str | Path) -> StudyConfig:
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except OSError as e:
-        raise StudyError(f"{path}: cannot read: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        raise StudyError(f"{path}: not valid YAML: {e}") from None
-    if not isinstance(raw, dict):
-        raise StudyError(f"{path}: a study file is a mapping of fields")
+    raw = read_mapping(path, StudyError, "a study file")
     try:
         study = StudyConfig.model_validate(raw)
     except ValidationError as e:

@@ -17,11 +17,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from prefgym.models.synthetic import remember_answers, remember_task
 from prefgym.types import TaskSpec
+from prefgym.yamlfile import read_mapping
 
 BUILTIN_TASKS_DIR = Path(__file__).parent
 
@@ -31,14 +31,7 @@ class TaskError(ValueError):
 
 
 def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except OSError as e:
-        raise TaskError(f"{path}: cannot read: {e.strerror}") from None
-    except yaml.YAMLError as e:
-        raise TaskError(f"{path}: not valid YAML: {e}") from None
-    if not isinstance(raw, dict):
-        raise TaskError(f"{path}: a task file is a mapping of fields")
+    raw = read_mapping(path, TaskError, "a task file")
     if "extends" in raw:
         base_path = (path.parent / str(raw.pop("extends")) / "task.yaml").resolve()
         if base_path in seen:
