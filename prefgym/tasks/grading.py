@@ -16,6 +16,8 @@ from prefgym.sandbox import Sandbox
 from prefgym.types import Grade, GradeCheck, TaskSpec
 
 GRADER_PATH = "/tmp/prefgym-grader/grader.py"
+GRADER_KIT_PATH = "/tmp/prefgym-grader/grader_kit.py"  # shared helpers, importable from the grader's folder
+GRADER_KIT = Path(__file__).with_name("grader_kit.py")
 GRADER_TIMEOUT_S = 120.0
 
 
@@ -44,6 +46,7 @@ async def grade_task(task: TaskSpec, sandbox: Sandbox | None) -> Grade:
     if sandbox is None:
         return Grade(score=0.0, error=f"task {task.id} needs a sandbox to grade")
     await sandbox.write_file(GRADER_PATH, Path(task.grader).read_bytes())
+    await sandbox.write_file(GRADER_KIT_PATH, GRADER_KIT.read_bytes())
     result = await sandbox.exec(["python3", GRADER_PATH], timeout=GRADER_TIMEOUT_S, cwd=sandbox.work_dir)
     grade = grade_from_output(result.stdout)
     if grade.error and (result.exit_code != 0 or result.timed_out):

@@ -88,20 +88,7 @@ EXPECTED = [
     ("Nora Quinn", "North", "1875.40"),
 ]
 
-checks = []
-
-
-def check(name, weight=1.0):
-    def wrap(fn):
-        try:
-            result = fn()
-            passed, detail = result if isinstance(result, tuple) else (bool(result), "")
-        except Exception as exc:  # any failure of the agent's output is a failed check
-            passed, detail = False, f"{type(exc).__name__}: {exc}"[:300]
-        checks.append({"name": name, "passed": bool(passed), "weight": float(weight), "detail": str(detail)[:500]})
-        return fn
-
-    return wrap
+from grader_kit import check, checks  # copied beside this file by prefgym
 
 
 def read_csv():

@@ -75,20 +75,7 @@ RECURRING_END = ("Europe/London", "20250114T190000")
 OCCURRENCES = [date(2025, m, d) for m, d in ((1, 14), (2, 11), (3, 11), (4, 8), (5, 13), (6, 10), (7, 8),
                                               (8, 12), (9, 9), (10, 14), (11, 11), (12, 9))]
 
-checks = []
-
-
-def check(name, weight=1.0):
-    def wrap(fn):
-        try:
-            result = fn()
-            passed, detail = result if isinstance(result, tuple) else (bool(result), "")
-        except Exception as exc:  # any failure of the agent's output is a failed check
-            passed, detail = False, f"{type(exc).__name__}: {exc}"[:300]
-        checks.append({"name": name, "passed": bool(passed), "weight": float(weight), "detail": str(detail)[:500]})
-        return fn
-
-    return wrap
+from grader_kit import check, checks  # copied beside this file by prefgym
 
 
 _raw = {}

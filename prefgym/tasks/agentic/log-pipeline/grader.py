@@ -87,20 +87,7 @@ def section(name):
     return sections[name]
 
 
-checks = []
-
-
-def check(name, weight=1.0):
-    def wrap(fn):
-        try:
-            result = fn()
-            passed, detail = result if isinstance(result, tuple) else (bool(result), "")
-        except Exception as exc:  # a missing or malformed report fails the check, never the grader
-            passed, detail = False, f"{type(exc).__name__}: {exc}"[:300]
-        checks.append({"name": name, "passed": bool(passed), "weight": float(weight), "detail": str(detail)[:500]})
-        return fn
-
-    return wrap
+from grader_kit import check, checks  # copied beside this file by prefgym
 
 
 @check("report_layout", weight=0.5)

@@ -40,20 +40,7 @@ EXPECTED = [
     ["zoe.dubois@example.fr", "Zoë", "Dubois", "+33123456789", "Paris", "FR", "yes", "crm;newsletter", "2025-01-01T03:00:00Z"],
 ]
 
-checks = []
-
-
-def check(name, weight=1.0):
-    def wrap(fn):
-        try:
-            result = fn()
-            passed, detail = result if isinstance(result, tuple) else (bool(result), "")
-        except Exception as exc:  # any failure of the agent's output is a failed check
-            passed, detail = False, f"{type(exc).__name__}: {exc}"[:300]
-        checks.append({"name": name, "passed": bool(passed), "weight": float(weight), "detail": str(detail)[:500]})
-        return fn
-
-    return wrap
+from grader_kit import check, checks  # copied beside this file by prefgym
 
 
 _cache = {}
