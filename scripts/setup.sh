@@ -14,6 +14,8 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 missing=()
 command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+# the viewer's browser tests drive Debian's chromium through playwright (never `playwright install`)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # llama-cpp-python (the `local` extra) compiles llama.cpp from source
 { command -v cmake && command -v g++; } >/dev/null 2>&1 || missing+=(build-essential cmake)
 if [ ${#missing[@]} -gt 0 ]; then

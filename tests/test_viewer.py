@@ -211,7 +211,7 @@ def current(pg) -> str:
 # --------------------------------------------------------------------------- without a browser
 
 
-def test_index_reads_lines_by_offset_skips_torn_lines_and_grows(tmp_path):
+def test_index_reads_lines_by_offset_skips_torn_lines_and_grows(tmp_path, monkeypatch):
     eps = [episode(i, entity=ENTITIES[i % 4]) for i in range(5)]
     path = tmp_path / "episodes.jsonl"
     compact = json.dumps(eps[3].model_dump(mode="json"), separators=(",", ":")) + "\n"  # another writer's shape
@@ -232,6 +232,11 @@ def test_index_reads_lines_by_offset_skips_torn_lines_and_grows(tmp_path):
         f.write(whole[500:])
     assert idx.refresh() == 1 and idx.read(idx.find(eps[4].id)) == json.loads(whole)
     assert idx.counts["entity"]["oxfam"] == 2 and idx.refresh() == 0
+
+    chunked = EpisodeIndex(path)  # read in chunks smaller than a line: the same rows
+    monkeypatch.setattr("prefgym.viewer.index.CHUNK", 700)
+    chunked.refresh()
+    assert [(r.id, r.offset, r.length) for r in chunked.rows] == [(r.id, r.offset, r.length) for r in idx.rows]
 
     rerun = eps[0].model_copy(update={"reward": 0.0})  # a rerun of the same spec: the last record wins
     with open(path, "a") as f:
@@ -313,6 +318,7 @@ def test_episode_steps_with_buttons_keys_and_permalinks(page, base, run):
     tool = run[1]["tool"]
     ready(page, f"{base}/episode/{tool.id}")
     assert current(page) == "step-1" and page.is_disabled("#prev")
+    assert page.evaluate("window.scrollY") == 0 and "step" not in page.url  # a plain address opens at the top
     page.click("#next")
     page.click("#next")
     assert current(page) == "step-3" and "step=3" in page.url and page.inner_text("#stepnum") == "step 3 / 8"
@@ -339,7 +345,7 @@ def test_episode_steps_with_buttons_keys_and_permalinks(page, base, run):
     step3 = page.locator("#step-3")
     assert "ls -l /work" in step3.inner_text() and "bash" in step3.inner_text()
     step4 = page.locator("#step-4")
-    assert "exit code 0" in step4.inner_text() and "50 ms in the sandbox, 70 ms in all" in step4.inner_text()
+    assert all(s in step4.inner_text() for s in ("exit code 0", "50 ms in the sandbox", "70 ms in all"))
     assert "donors.csv" in step4.inner_text()
     step6 = page.locator("#step-6")
     assert "output truncated" in step6.inner_text()
@@ -423,3 +429,25 @@ def test_real_tool_using_episodes_from_the_mock_agent(page, tmp_path, docker_rea
         assert "exit code 0" in page.inner_text(".role-tool >> nth=0")
         assert page.locator(".checks tbody tr").count() == len(real["grade"]["checks"])
         assert page.get_attribute("#permalink", "href") == f"?step={n}#step-{n}"
+
+
+def test_view_command_refuses_what_it_cannot_serve(tmp_path, run):
+    import socket
+
+    import typer
+    from typer.testing import CliRunner
+
+    from prefgym.cli.view import view
+
+    app = typer.Typer()
+    app.command()(view)
+    result = CliRunner().invoke(app, [str(tmp_path / "empty")])
+    assert result.exit_code == 2 and "not a directory" in result.output
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(app, [str(tmp_path / "empty")])
+    assert result.exit_code == 2 and "run directory" in " ".join(result.output.split())
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = CliRunner().invoke(app, [str(run[0]), "--port", str(busy.getsockname()[1])])
+    assert result.exit_code == 2 and "cannot listen" in result.output

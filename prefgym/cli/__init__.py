@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from prefgym.cli import analyze, demo, episode, export, power, prefs, replay, run, sandbox, study, tasks
+from prefgym.cli import analyze, demo, episode, export, power, prefs, replay, run, sandbox, study, tasks, view
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Measure whether a language model's own preferences change what it does for a user.")
@@ -18,6 +18,7 @@ app.command("study")(study.study)
 app.command("analyze")(analyze.analyze)
 app.command("power")(power.power)
 app.command("export")(export.export)
+app.command("view")(view.view)
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(sandbox.app, name="sandbox")
 

@@ -54,7 +54,8 @@ def run_report(result, out: Path) -> None:
     tally = result.episodes
     console.print(f"{tally.done} episodes run ({tally.skipped} already done, {tally.failed} infra errors)")
     console.print(f"report: {index}  (open it in a browser; it needs no network)")
-    console.print(f"replay any episode offline: prefgym replay {out} EPISODE_ID (ids in {out}/episodes.jsonl)")
+    console.print(f"browse every episode: prefgym view {out}   (then open http://127.0.0.1:8765)")
+    console.print(f"replay any episode offline: prefgym replay {out} EPISODE_ID")
 
 
 def _dry_run(config, tasks_dir: Path | None) -> None:

@@ -29,6 +29,7 @@ COLUMNS = ("id", "suite", "task", "entity", "entity_b", "model", "condition", "s
 # Fields with a few distinct values, counted for the run page and the list's filter menus.
 FACETS = ("suite", "task", "entity", "model", "condition", "reason")
 
+CHUNK = 16 << 20
 _MESSAGES_KEYS = (b', "messages": ', b',"messages":')
 _TIMINGS_KEYS = (b'"timings": ', b'"timings":')
 
@@ -134,10 +135,21 @@ class EpisodeIndex:
                 self._inode = st.st_ino
             if st.st_size == self._pos:
                 return 0
-            with open(self.path, "rb") as f:
+            added, carry, left = 0, b"", st.st_size - self._pos
+            with open(self.path, "rb") as f:  # in chunks, so a large run never sits in memory whole
                 f.seek(self._pos)
-                data = f.read(st.st_size - self._pos)
-            return self._ingest(data)
+                while left > 0:
+                    chunk = f.read(min(CHUNK, left))
+                    if not chunk:
+                        break
+                    left -= len(chunk)
+                    data = carry + chunk
+                    cut = len(data)
+                    if left > 0:  # more to come: hand over whole lines only
+                        cut = data.rfind(b"\n") + 1
+                    added += self._ingest(data[:cut])
+                    carry = data[cut:]
+            return added
 
     def _ingest(self, data: bytes) -> int:
         added, start, n = 0, 0, len(data)
@@ -157,7 +169,7 @@ class EpisodeIndex:
                 else:
                     added += self._add(row)
             start = end + 1
-            self._lines += 1
+            self._lines += complete
         self._pos += min(start, n)
         return added
 

@@ -328,7 +328,7 @@ def _calls(calls: Any) -> str:
                      f'{esc(u.get("prompt_tokens"))} → {esc(u.get("completion_tokens"))}'])
     if not rows:
         return "<p class=muted>No model calls.</p>"
-    return table(["role", "model / source", "tries", "latency", "tokens in → out"], rows, "calls")
+    return table(["role", "model / source", "tries", "latency", "tokens"], rows, "calls")
 
 
 def episode_page(ep: dict[str, Any], step: int, has_report: bool) -> str:

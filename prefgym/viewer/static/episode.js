@@ -14,7 +14,9 @@
 
   function bubble(i) { return document.getElementById("step-" + i); }
 
-  function go(i, scroll) {
+  // scroll: bring the step into view; quiet: leave the address alone (a plain address opens at the
+  // top: writing #step-1 into it before the load ends would make the browser jump there).
+  function go(i, scroll, quiet) {
     if (!n) return;
     i = Math.max(1, Math.min(n, i));
     var old = bubble(current);
@@ -27,7 +29,7 @@
     next.disabled = i >= n;
     var link = "?step=" + i + "#step-" + i;
     permalink.setAttribute("href", link);
-    history.replaceState(null, "", location.pathname + link);
+    if (!quiet) history.replaceState(null, "", location.pathname + link);
     if (scroll) el.scrollIntoView({block: "nearest", behavior: "instant"});
   }
 
@@ -63,7 +65,7 @@
     });
   });
   window.addEventListener("hashchange", function () { go(initial(), true); });
-  // Open at the step the address names; a plain address opens at the top of the page.
-  go(initial(), /step/.test(location.hash + location.search));
+  var named = /step/.test(location.hash + location.search);
+  go(initial(), named, !named);
   document.body.setAttribute("data-ready", "1");
 })();
