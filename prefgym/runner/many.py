@@ -75,7 +75,8 @@ async def run_many(specs: Sequence[EpisodeSpec], run: RunDir, catalog: Catalog, 
     options = options or RunOptions()
     finished = run.finished()
     pending = list({s.id: s for s in specs if s.id not in finished}.values())  # a spec twice runs once
-    progress = RunProgress(total=len(pending) + len(specs) - len(pending), skipped=len(specs) - len(pending))
+    unique = len({s.id for s in specs})
+    progress = RunProgress(total=unique, skipped=unique - len(pending))
     if on_progress:
         on_progress(progress)
     episodes = asyncio.Semaphore(options.concurrency)

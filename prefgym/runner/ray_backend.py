@@ -54,7 +54,8 @@ def run_many_ray(specs: Sequence[EpisodeSpec], run: RunDir, catalog: Catalog, op
         ray.init(address=address, include_dashboard=False, log_to_driver=False, **(init_options or {}))
     finished = run.finished()
     pending = list({s.id: s for s in specs if s.id not in finished}.values())
-    progress = RunProgress(total=len(specs), skipped=len(specs) - len(pending))
+    unique = len({s.id for s in specs})
+    progress = RunProgress(total=unique, skipped=unique - len(pending))
     if on_progress:
         on_progress(progress)
     task = ray.remote(num_cpus=0.25, max_retries=0)(run_remote)
