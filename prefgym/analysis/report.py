@@ -240,6 +240,17 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
                     h.add("<tr>" + h.text(tercile) + h.text(reason)
                           + h.cell("models", label, "refusal_reasons_by_tercile", tercile, reason) + "</tr>")
             h.add("</table>")
+    if stats.get("power"):
+        d = stats["power"]["design"]
+        h.add(f"<h2>Power of this design</h2><p>Simulated studies with {d['entities']} entities, {d['pairs']} pairs, "
+              f"{d['items']} yes/no items and {d['tasks']} agentic tasks, on synthetic/planted with its effects scaled "
+              "(× 0 is the false-positive rate): the share of studies whose primary test rejects at α = 0.05.</p>"
+              "<table><tr><th>suite</th><th>effect scale</th><th>power</th><th>low</th><th>high</th></tr>")
+        for suite, points in stats["power"]["curves"].items():
+            for i in range(len(points)):
+                h.add("<tr>" + h.text(suite) + "".join(h.cell("power", "curves", suite, i, k)
+                                                       for k in ("scale", "rate", "low", "high")) + "</tr>")
+        h.add("</table>")
     for fig in (figures or {}).get("_all", []):
         h.add(f'<p><img src="{e(fig)}" alt="figure" style="max-width:100%"></p>')
     style = ("body{font-family:system-ui,sans-serif;max-width:72em;margin:2em auto;padding:0 1em;color:#222}"
@@ -279,10 +290,40 @@ def write_report(run_dir: str | Path, *, anonymize: bool | None = None) -> Path:
     fig = fg.coefficient_plot(coefficient_rows, folder / "figures" / "coefficients.png")
     if fig:
         figs["_all"].append(fig)
+    design = _design(run)
+    if design is not None:  # how much this design could have detected, whatever it found
+        from prefgym.analysis.power import power_curve
+
+        stats["power"] = {"design": design.model_dump(), "model": "synthetic/planted",
+                          "curves": power_curve("synthetic/planted", design, [0.0, 0.25, 0.5, 1.0], studies=100)}
+        figs["_all"].append(fg.power_plot(stats["power"]["curves"], design.alpha, folder / "figures" / "power.png"))
     stats["figures"] = dict(figs)
     (folder / "stats.json").write_text(json.dumps(stats, indent=1, allow_nan=True))
     (folder / "index.html").write_text(render_html(stats, figs))
     return folder / "index.html"
+
+
+def _design(run: RunDir):
+    """This run's design in the terms of :class:`~prefgym.analysis.power.Design` (None without episodes)."""
+    from prefgym.analysis.power import Design
+
+    if not run.episodes_path.exists():
+        return None
+    entities, pairs, items, tasks, suites = set(), set(), set(), set(), set()
+    for e in run.episodes():
+        suites.add(e.spec.suite)
+        entities.add(e.spec.entity)
+        if e.spec.entity_b:
+            pairs.add(frozenset((e.spec.entity, e.spec.entity_b)))
+        if e.spec.suite == "boolq":
+            items.add(e.spec.task)
+        if e.spec.suite == "agentic":
+            tasks.add(e.spec.task)
+    suites &= {"donation_advice", "refusal", "boolq", "agentic"}
+    if len(entities) < 4 or not suites:
+        return None
+    return Design(entities=len(entities), pairs=max(1, len(pairs)), items=max(1, len(items)), tasks=max(1, len(tasks)),
+                  suites=sorted(suites))
 
 
 def _model_ids(run: RunDir) -> list[str]:
