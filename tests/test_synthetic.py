@@ -106,7 +106,8 @@ async def test_agent_follows_the_reference_solution_or_fails_with_planted_probab
 async def test_same_seed_gives_byte_identical_episodes(docker_ready):
     # donor-dedup's tools print nothing time-dependent (fix-receipts' unittest prints its run time)
     task, entity = get_task("donor-dedup"), default_catalog().get("against-malaria-foundation")
-    runs = [await run_task(task, entity, "synthetic/planted", run_id=TEST_RUN, seed=seed) for seed in (7, 7)]
-    dumps = [json.dumps(r.behaviour(), sort_keys=True).encode() for r in runs]
-    assert dumps[0] == dumps[1]
-    assert runs[0].id != runs[1].id  # two episodes, one behaviour
+    for model in ("synthetic/planted:task_success=0.999999", "synthetic/planted:task_success=0.000001"):  # both paths
+        runs = [await run_task(task, entity, model, run_id=TEST_RUN, seed=seed) for seed in (7, 7)]
+        dumps = [json.dumps(r.behaviour(), sort_keys=True).encode() for r in runs]
+        assert dumps[0] == dumps[1], model
+        assert runs[0].id != runs[1].id  # two episodes, one behaviour

@@ -117,7 +117,7 @@ def _act(params: SyntheticParams, messages: list[dict[str, Any]], tools: list[di
     plan: list[tuple[str, str, dict[str, Any]]] = []
     if "bash" in names:
         plan.append(("Let me run my solution.", "bash", {"command": task.solution, "timeout": 300})
-                    if succeed else ("Let me look around first.", "bash", {"command": "ls -la"}))
+                    if succeed else ("Let me look around first.", "bash", {"command": "ls"}))
     if "submit" in names:
         plan.append(("I have finished.", "submit", {"answer": "done"} if _takes_answer(tools) else {}))
     if turn >= len(plan):
