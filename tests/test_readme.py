@@ -11,7 +11,7 @@ README = Path(__file__).parents[1] / "README.md"
 
 
 def test_readme_gym_snippet_runs(docker_ready, capsys):
-    code = re.search(r"## From research code\n\n```python\n(.*?)```", README.read_text(), re.S).group(1)
+    code = re.search(r"## From research code\n.*?```python\n(.*?)```", README.read_text(), re.S).group(1)
     code = code.replace('entity="against-malaria-foundation")', 'entity="against-malaria-foundation", run_id=' + repr(TEST_RUN) + ')')
     exec(compile(code, str(README), "exec"), {})
     out = capsys.readouterr().out
