@@ -29,6 +29,19 @@ def docker_ready() -> str:
     return engine.ensure_image()
 
 
+@pytest.fixture(scope="session")
+def local_model_ready() -> None:
+    """llama-cpp-python (the `local` extra) for `local/smollm2`: a skip on a machine without it,
+    a failure in CI, where PREFGYM_REQUIRE_LOCAL_MODEL=1."""
+    import importlib.util
+
+    if importlib.util.find_spec("llama_cpp") is None:
+        if os.environ.get("PREFGYM_REQUIRE_LOCAL_MODEL") == "1":
+            pytest.fail("PREFGYM_REQUIRE_LOCAL_MODEL=1 but llama-cpp-python is not installed")
+        pytest.skip("llama-cpp-python not installed (pip install 'prefgym[local]'; "
+                    "set PREFGYM_REQUIRE_LOCAL_MODEL=1 to fail instead)")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_container_left_behind():
     """After the whole session, no container of this test run may remain."""

@@ -7,9 +7,7 @@ turns a missing build into a failure.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
-import os
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -23,12 +21,7 @@ MODEL = "local/smollm2"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def llama_cpp_ready():
-    if importlib.util.find_spec("llama_cpp") is None:
-        if os.environ.get("PREFGYM_REQUIRE_LOCAL_MODEL") == "1":
-            pytest.fail("PREFGYM_REQUIRE_LOCAL_MODEL=1 but llama-cpp-python is not installed")
-        pytest.skip("llama-cpp-python not installed (pip install 'prefgym[local]'; "
-                    "set PREFGYM_REQUIRE_LOCAL_MODEL=1 to fail instead)")
+def llama_cpp_ready(local_model_ready):
     yield
     from prefgym.models.local import stop_local_servers
 

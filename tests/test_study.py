@@ -116,18 +116,12 @@ def test_paper_dry_run_counts_the_design_and_touches_no_network(monkeypatch, cap
     assert "sk-never-printed" not in out
 
 
-async def test_a_slice_of_the_local_study_runs_on_the_real_small_model(tmp_path):
+async def test_a_slice_of_the_local_study_runs_on_the_real_small_model(local_model_ready, tmp_path):
     """studies/local.yaml's path, cut to three entities and one probe: real weights, real answers,
     and whatever they are, the report counts them (coverage, unparseable answers)."""
-    import importlib.util
-
     from prefgym.analysis import write_report
     from prefgym.models import Gateway, use_gateway
 
-    if importlib.util.find_spec("llama_cpp") is None:
-        if os.environ.get("PREFGYM_REQUIRE_LOCAL_MODEL") == "1":
-            pytest.fail("PREFGYM_REQUIRE_LOCAL_MODEL=1 but llama-cpp-python is not installed")
-        pytest.skip("llama-cpp-python is not installed (the `local` extra)")
     local = yaml.safe_load((Path(__file__).parent.parent / "studies/local.yaml").read_text())
     local.update(entities={"limit": 3}, preferences={"method": "pairwise", "samples": 1},
                  suites=[{"suite": "boolq", "items": 2}], primary_hypotheses=[])

@@ -18,12 +18,10 @@ from typing import Any
 
 from prefgym.prefs.records import Comparison
 from prefgym.prefs.scorers import fit
-from prefgym.types import Episode
+from prefgym.types import Episode, TerminationReason
 
 
 def _valid(episodes: Iterable[Episode]) -> list[Episode]:
-    from prefgym.types import TerminationReason
-
     return [e for e in episodes if e.termination.reason != TerminationReason.INFRA_ERROR]
 
 

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from prefgym.analysis.report import _model_ids, _preferences
-from prefgym.runner.rundir import RunDir, RunDirError
+from prefgym.analysis.report import _preferences, load_run
+from prefgym.runner.rundir import RunDirError
 
 
 def episode_table(run_dir: str | Path) -> pd.DataFrame:
-    run = RunDir(run_dir)
-    if not run.episodes_path.exists():
-        raise RunDirError(f"{run.path}: no episodes.jsonl: nothing to export")
-    prefs = {m: _preferences(run, m) or {} for m in _model_ids(run)}
+    data = load_run(run_dir)
+    if not data.run.episodes_path.exists():
+        raise RunDirError(f"{data.run.path}: no episodes.jsonl: nothing to export")
+    prefs = {m: _preferences(data.run, m) or {} for m in data.models}
     rows = []
-    for e in run.episodes():
+    for e in data.episodes:
         s = e.spec
         row = {"episode_id": e.id, **s.model_dump(), "spec_id": s.id, "reward": e.reward,
                "termination": e.termination.reason.value, "termination_detail": e.termination.detail, "turns": e.turns,
@@ -31,7 +31,7 @@ def episode_table(run_dir: str | Path) -> pd.DataFrame:
             row["grade_score"] = e.grade.score
         rows.append(row)
     if not rows:
-        raise RunDirError(f"{run.path}: episodes.jsonl holds no complete episode yet")
+        raise RunDirError(f"{data.run.path}: episodes.jsonl holds no complete episode yet")
     table = pd.DataFrame(rows)
     for col in table.columns:  # one column, one type (a submit answer is text, a yes/no answer a bool)
         if table[col].dtype == object and len({type(v) for v in table[col].dropna()}) > 1:

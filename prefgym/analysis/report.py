@@ -13,6 +13,7 @@ import json
 import math
 import string
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,17 @@ def _top_bottom(frame: Any, suite: str, prefs: dict[str, float]) -> dict[str, fl
     return {"k": k, **contrast(df[df.entity.isin(high)][y].tolist(), df[df.entity.isin(low)][y].tolist())}
 
 
-def analyze(run_dir: str | Path, *, anonymize: bool | None = None) -> dict[str, Any]:
+@dataclass
+class RunData:
+    """A run directory read once: its manifest's config, its episodes, and its models in one order."""
+
+    run: RunDir
+    config: dict[str, Any]
+    episodes: list[Episode]
+    models: list[str]
+
+
+def load_run(run_dir: str | Path) -> RunData:
     run = RunDir(run_dir)
     if not run.path.is_dir():
         raise RunDirError(f"{run.path}: no such directory")
@@ -59,6 +70,15 @@ def analyze(run_dir: str | Path, *, anonymize: bool | None = None) -> dict[str, 
     episodes: list[Episode] = list(run.episodes()) if run.episodes_path.exists() else []
     config = (manifest or {}).get("config", {})
     models = sorted({e.spec.agent for e in episodes} | set(config.get("models", [])))
+    return RunData(run, config, episodes, models)
+
+
+def analyze(run_dir: str | Path, *, anonymize: bool | None = None) -> dict[str, Any]:
+    return _analyze(load_run(run_dir), anonymize)
+
+
+def _analyze(data: RunData, anonymize: bool | None) -> dict[str, Any]:
+    run, config, episodes, models = data.run, data.config, data.episodes, data.models
     if not episodes and not any(run.prefs_dir(m).exists() for m in models):
         raise RunDirError(f"{run.path}: the run has not finished a single episode or preference measurement yet")
     anonymize = config.get("anonymize", False) if anonymize is None else anonymize
@@ -263,13 +283,14 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
 def write_report(run_dir: str | Path, *, anonymize: bool | None = None) -> Path:
     from prefgym.analysis import figures as fg
 
-    stats = analyze(run_dir, anonymize=anonymize)
-    folder = Path(run_dir) / "report"
+    data = load_run(run_dir)
+    stats = _analyze(data, anonymize)
+    folder = data.run.path / "report"
     (folder / "figures").mkdir(parents=True, exist_ok=True)
-    run = RunDir(run_dir)
+    run = data.run
     figs: dict[str, list[str]] = defaultdict(list)
     coefficient_rows = []
-    ids = _model_ids(run)  # the same order as analyze's, so label i is model i even when anonymized
+    ids = data.models  # analyze's order, so label i is model i even when anonymized
     for i, (label, entry) in enumerate(stats["models"].items()):
         slug = f"model{i}"
         model_id = ids[i] if i < len(ids) else None
@@ -290,7 +311,7 @@ def write_report(run_dir: str | Path, *, anonymize: bool | None = None) -> Path:
     fig = fg.coefficient_plot(coefficient_rows, folder / "figures" / "coefficients.png")
     if fig:
         figs["_all"].append(fig)
-    design = _design(run)
+    design = _design(data.episodes)
     if design is not None:  # how much this design could have detected, whatever it found
         from prefgym.analysis.power import power_curve
 
@@ -303,14 +324,12 @@ def write_report(run_dir: str | Path, *, anonymize: bool | None = None) -> Path:
     return folder / "index.html"
 
 
-def _design(run: RunDir):
+def _design(episodes: list[Episode]):
     """This run's design in the terms of :class:`~prefgym.analysis.power.Design` (None without episodes)."""
     from prefgym.analysis.power import Design
 
-    if not run.episodes_path.exists():
-        return None
     entities, pairs, items, tasks, suites = set(), set(), set(), set(), set()
-    for e in run.episodes():
+    for e in episodes:
         suites.add(e.spec.suite)
         entities.add(e.spec.entity)
         if e.spec.entity_b:
@@ -324,11 +343,3 @@ def _design(run: RunDir):
         return None
     return Design(entities=len(entities), pairs=max(1, len(pairs)), items=max(1, len(items)), tasks=max(1, len(tasks)),
                   suites=sorted(suites))
-
-
-def _model_ids(run: RunDir) -> list[str]:
-    config = (run.manifest() or {}).get("config", {})
-    ids = set(config.get("models", []))
-    if run.episodes_path.exists():
-        ids |= {e.spec.agent for e in run.episodes()}
-    return sorted(ids)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -26,8 +25,6 @@ class ProviderLimits:
         self.caps = dict(caps or {})
         self.default = default
         self._semaphores: dict[tuple[int, str], asyncio.Semaphore] = {}
-        self.in_flight: dict[str, int] = defaultdict(int)
-        self.peak: dict[str, int] = defaultdict(int)
 
     def cap(self, provider: str) -> int:
         return self.caps.get(provider, self.default)
@@ -39,9 +36,4 @@ class ProviderLimits:
         if semaphore is None:
             semaphore = self._semaphores[key] = asyncio.Semaphore(self.cap(provider))
         async with semaphore:
-            self.in_flight[provider] += 1
-            self.peak[provider] = max(self.peak[provider], self.in_flight[provider])
-            try:
-                yield
-            finally:
-                self.in_flight[provider] -= 1
+            yield

@@ -93,6 +93,11 @@ def _classified(e: Exception, model: str, params: dict[str, Any], litellm: Any,
     return ModelError(scrub(f"{model}: {type(e).__name__}: {e}", params), transient=retry)
 
 
+def approx_tokens(text: str) -> int:
+    """About four characters a token, as in English prose: for estimates, and the synthetic models' usage."""
+    return max(1, len(text) // 4)
+
+
 def estimate_cost(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
     """USD for that many tokens at litellm's list price; 0 for prefgym's own models; None if unknown."""
     provider = model.split("/", 1)[0]

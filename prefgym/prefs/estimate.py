@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from prefgym.models import estimate_cost
+from prefgym.models import approx_tokens, estimate_cost
 from prefgym.prefs.elicit import PrefsConfig, pairwise_prompt
 from prefgym.prefs.sampling import default_budget
 from prefgym.types import Entity
@@ -20,26 +20,23 @@ class CallEstimate:
     cost_usd: float | None  # None: litellm has no price for this model
 
 
-def _tokens(text: str) -> int:
-    return max(1, len(text) // 4)
-
 
 def estimate_calls(cfg: PrefsConfig, entities: Sequence[Entity]) -> list[CallEstimate]:
     n = len(entities)
     probes = ["pairwise", "active", "ranking"] if cfg.method == "all" else [cfg.method]
-    system = _tokens(cfg.system_prompt or "")
+    system = approx_tokens(cfg.system_prompt or "")
     out = []
     for probe in probes:
         if probe == "ranking":
             items = "\n".join(f"- {e.name}" for e in entities)
-            calls, prompt = cfg.ranking_repeats, system + _tokens(cfg.ranking_template.format(items=items))
+            calls, prompt = cfg.ranking_repeats, system + approx_tokens(cfg.ranking_template.format(items=items))
             completion = cfg.ranking_max_tokens or 16 * n + 32
         else:
             every = n * (n - 1) // 2
             held = min(cfg.heldout_pairs, every)
             pairs = every if probe == "pairwise" else min(cfg.active_budget or default_budget(n), every - held) + held
             calls = 2 * (cfg.samples if probe == "pairwise" else cfg.active_samples) * pairs
-            prompt = system + _tokens(pairwise_prompt(cfg.pairwise_template, entities[0], entities[-1])) if entities else 0
+            prompt = system + approx_tokens(pairwise_prompt(cfg.pairwise_template, entities[0], entities[-1])) if entities else 0
             completion = cfg.max_tokens or 16
         cost = estimate_cost(cfg.model, prompt * calls, completion * calls)
         out.append(CallEstimate(probe, calls, prompt * calls, completion * calls, cost))

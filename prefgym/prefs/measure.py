@@ -60,7 +60,7 @@ async def measure(cfg: PrefsConfig, entities: Sequence[Entity], out: str | Path,
                                "position_bias": position_bias(full).model_dump(mode="json")}
     if "active" in methods:
         sampler, answers = await run_active(cfg, entities, progress)
-        comparisons += [c.model_copy(update={"probe": "active"}) if hasattr(c, "probe") else c for c in answers]
+        comparisons += answers
         fits["active"] = {name: fit(name, sampler.comparisons, ids, policy=cfg.policy, seed=cfg.seed) for name in SCORERS}
         held = heldout_metrics(fits["active"]["thurstonian"], sampler.heldout_comparisons, cfg.policy) \
             if sampler.heldout_comparisons else None

@@ -14,7 +14,6 @@ from prefgym.envs.core import EpisodeCore, SandboxFactory
 from prefgym.models import ModelError, tag_calls
 from prefgym.models.synthetic import remember_entities
 from prefgym.sandbox import SandboxError
-from prefgym.tasks import get_task
 from prefgym.types import Entity, Episode, EpisodeSpec, Framing, TaskSpec, TerminationReason
 from prefgym.users import LLMUser
 
@@ -48,29 +47,26 @@ async def run_episode(core: EpisodeCore, agent: Agent, *, seed: int = 0) -> Epis
         await core.release()
 
 
-async def run_task(task: TaskSpec, entity: Entity, agent: str, *, run_id: str, seed: int = 0,
-                   other: Entity | None = None, condition: str = "default", user: str = "scripted",
-                   judge: str | None = None) -> Episode:
+async def run_task(task: TaskSpec, entity: Entity, agent: str, *, seed: int = 0, other: Entity | None = None,
+                   condition: str = "default", user: str = "scripted", judge: str | None = None,
+                   run_id: str = "adhoc", sandbox_factory: SandboxFactory | None = None) -> Episode:
     """One episode of ``task`` for ``entity`` (and ``other``, for a pair task) by an agent named as
-    ``build_agent`` takes it; a fresh container if the task has sandbox tools. ``user``:
-    ``scripted`` (the task's script) or a model id (an :class:`LLMUser`); ``judge``: a model that
-    reads chat answers instead of the rules."""
-    core = EpisodeCore(task, entity, other=other, condition=condition, sandbox_factory=docker_sandbox_factory(run_id),
+    ``build_agent`` takes it; a fresh container if the task has sandbox tools (from
+    ``sandbox_factory``, or a cold one labelled ``run_id``). ``user``: ``scripted`` (the task's
+    script) or a model id (an :class:`LLMUser`); ``judge``: a model that reads chat answers."""
+    remember_entities((e.id, e.name) for e in (entity, other) if e)  # a synthetic model must know a user's catalog
+    core = EpisodeCore(task, entity, other=other, condition=condition,
+                       sandbox_factory=sandbox_factory or docker_sandbox_factory(run_id),
                        user=None if user == "scripted" else LLMUser(user, max_user_turns=task.user.max_user_turns),
                        judge=judge)
     return await run_episode(core, build_agent(agent, task, core.framing), seed=seed)
 
 
-async def run_spec(spec: EpisodeSpec, catalog: Catalog, *, sandbox_factory: SandboxFactory, tasks_dir: str | None = None) -> Episode:
+async def run_spec(spec: EpisodeSpec, task: TaskSpec, catalog: Catalog, *, sandbox_factory: SandboxFactory) -> Episode:
     """The episode a spec describes (layer one: no side effects beyond its own sandbox)."""
-    task = get_task(spec.task, tasks_dir)
-    entity = catalog.get(spec.entity)
-    other = catalog.get(spec.entity_b) if spec.entity_b else None
-    remember_entities((e.id, e.name) for e in (entity, other) if e)  # a synthetic model must know a user's catalog
-    core = EpisodeCore(task, entity, other=other, condition=spec.condition, sandbox_factory=sandbox_factory,
-                       user=None if spec.user == "scripted" else LLMUser(spec.user, max_user_turns=task.user.max_user_turns),
-                       judge=spec.judge)
-    return await run_episode(core, build_agent(spec.agent, task, core.framing), seed=spec.seed)
+    return await run_task(task, catalog.get(spec.entity), spec.agent, seed=spec.seed,
+                          other=catalog.get(spec.entity_b) if spec.entity_b else None, condition=spec.condition,
+                          user=spec.user, judge=spec.judge, sandbox_factory=sandbox_factory)
 
 
 def mock_turns_from_oracle(task: TaskSpec) -> list[dict[str, Any]]:

@@ -20,9 +20,9 @@ from prefgym.models import use_gateway
 from prefgym.runner.episode import run_spec
 from prefgym.runner.rundir import RunDir
 from prefgym.sandbox import SandboxPool
-from prefgym.tasks import get_task
+from prefgym.tasks import all_tasks
 from prefgym.tools import resolve_tools
-from prefgym.types import Episode, EpisodeSpec, Termination, TerminationReason, Timings
+from prefgym.types import Episode, EpisodeSpec, TaskSpec, Termination, TerminationReason, Timings
 
 
 @dataclass
@@ -48,13 +48,11 @@ class RunProgress:
         return self.done / max(time.monotonic() - self.started, 1e-9)
 
 
-async def _attempts(spec: EpisodeSpec, catalog: Catalog, factory, options: RunOptions) -> Episode:
-    task = get_task(spec.task, options.tasks_dir)
+async def _attempts(spec: EpisodeSpec, task: TaskSpec, catalog: Catalog, factory, options: RunOptions) -> Episode:
     limit = task.limits.time_limit_s + 120.0  # the core checks its limit between steps; this catches a hang
     for attempt in range(options.retries + 1):
         try:
-            episode = await asyncio.wait_for(run_spec(spec, catalog, sandbox_factory=factory,
-                                                      tasks_dir=options.tasks_dir), timeout=limit)
+            episode = await asyncio.wait_for(run_spec(spec, task, catalog, sandbox_factory=factory), timeout=limit)
         except asyncio.TimeoutError:
             episode = _stub(spec, TerminationReason.TIME_LIMIT, f"no end after {limit:.0f}s")
         if episode.termination.reason != TerminationReason.INFRA_ERROR:
@@ -84,14 +82,16 @@ async def run_many(specs: Sequence[EpisodeSpec], run: RunDir, catalog: Catalog, 
     pool = SandboxPool(docker_sandbox_factory(options.run_id), size=min(options.sandboxes, 4))
     gateway = run.gateway()
 
+    tasks = all_tasks(options.tasks_dir)  # resolved once, not per episode
+    boxed = {t.id for t in tasks.values() if any(tool.needs_sandbox for tool in resolve_tools(t.tools).values())}
+
     async def one(spec: EpisodeSpec) -> None:
         async with episodes:
-            tools = resolve_tools(get_task(spec.task, options.tasks_dir).tools).values()
-            if any(t.needs_sandbox for t in tools):
+            if spec.task in boxed:
                 async with containers:
-                    episode = await _attempts(spec, catalog, pool.acquire, options)
+                    episode = await _attempts(spec, tasks[spec.task], catalog, pool.acquire, options)
             else:
-                episode = await _attempts(spec, catalog, pool.acquire, options)
+                episode = await _attempts(spec, tasks[spec.task], catalog, pool.acquire, options)
         run.append(episode)
         progress.done += 1
         progress.failed += episode.termination.reason == TerminationReason.INFRA_ERROR

@@ -17,6 +17,7 @@ from prefgym.models import CallRecord, CallRecorder, Gateway, current_gateway, u
 from prefgym.models.synthetic import write_planted
 from prefgym.runner.many import RunOptions, RunProgress, _attempts
 from prefgym.runner.rundir import RunDir
+from prefgym.tasks import get_task
 from prefgym.types import Episode, EpisodeSpec, TerminationReason
 
 
@@ -39,8 +40,9 @@ def run_remote(spec_json: str, catalog: Catalog, options: RunOptions) -> tuple[s
     spec = EpisodeSpec.model_validate_json(spec_json)
     recorder = MemoryRecorder()
     base = current_gateway()
+    task = get_task(spec.task, options.tasks_dir)
     with use_gateway(Gateway(cache=base.cache, recorder=recorder)):  # type: ignore[arg-type]
-        episode = asyncio.run(_attempts(spec, catalog, docker_sandbox_factory(options.run_id), options))
+        episode = asyncio.run(_attempts(spec, task, catalog, docker_sandbox_factory(options.run_id), options))
     return episode.model_dump_json(), [r.model_dump_json() for r in recorder.records]
 
 

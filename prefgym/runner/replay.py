@@ -12,9 +12,8 @@ from pathlib import Path
 
 from prefgym.entities import Catalog, default_catalog
 from prefgym.envs.agentic import docker_sandbox_factory
-from prefgym.envs.core import EpisodeCore
 from prefgym.models import Gateway, Replay, use_gateway
-from prefgym.runner.episode import build_agent, run_episode
+from prefgym.runner.episode import run_spec
 from prefgym.runner.rundir import RunDir
 from prefgym.tasks import get_task
 from prefgym.types import Episode
@@ -63,14 +62,11 @@ async def replay_episode(run_dir: str | Path, episode_id: str, *, catalog: Catal
     recorded = run.episode(episode_id)
     spec = recorded.spec
     catalog = catalog or default_catalog()
-    task, entity = get_task(spec.task, tasks_dir), catalog.get(spec.entity)
-    other = catalog.get(spec.entity_b) if spec.entity_b else None
+    task = get_task(spec.task, tasks_dir)
     replay = Replay.from_run(run.calls_path, recorded.id)
     gateway = Gateway(replay=replay)
     with use_gateway(gateway):
-        core = EpisodeCore(task, entity, other=other, sandbox_factory=docker_sandbox_factory(run_id),
-                           condition=spec.condition)
-        replayed = await run_episode(core, build_agent(spec.agent, task, core.framing), seed=spec.seed)
+        replayed = await run_spec(spec, task, catalog, sandbox_factory=docker_sandbox_factory(run_id))
     return ReplayReport(recorded, replayed, _compare(recorded, replayed),
                         calls_matched=sum(s.matched for s in replay.steps), calls_recorded=len(replay.calls),
                         provider_calls=gateway.stats.provider_calls)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prefgym.entities import Catalog
-from prefgym.models import ModelCheck, check_model, estimate_cost
+from prefgym.models import ModelCheck, approx_tokens, check_model, estimate_cost
 from prefgym.prefs.elicit import PrefsConfig
 from prefgym.prefs.estimate import estimate_calls
 from prefgym.runner.specs import Extremes, build_specs
@@ -37,9 +37,6 @@ class StageEstimate:
     cost_usd: float | None
     note: str = ""
 
-
-def _tokens(text: str) -> int:
-    return max(1, len(text) // 4)
 
 
 def dry_run(study: StudyConfig, tasks_dir: str | None = None) -> tuple[list[ModelCheck], list[StageEstimate]]:
@@ -68,7 +65,7 @@ def _suite(model: str, plan, catalog: Catalog, study: StudyConfig, tasks_dir: st
     prompt = completion = calls = 0
     for s in specs:
         task = tasks[s.task]
-        opening = _tokens(task.system_prompt) + _tokens(task.openings.get(s.condition, task.user.opening)) + 40
+        opening = approx_tokens(task.system_prompt) + approx_tokens(task.openings.get(s.condition, task.user.opening)) + 40
         if plan.suite == "agentic":
             calls += AGENTIC_TURNS
             prompt += AGENTIC_TURNS * AGENTIC_PROMPT_TOKENS

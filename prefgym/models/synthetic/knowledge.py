@@ -21,10 +21,6 @@ _answers: dict[str, bool] = {}  # normalised question → answer
 _tasks: dict[str, tuple[tuple[str, ...], str]] = {}  # task id → (literal fragments, solution)
 
 
-def _bump() -> None:
-    _entity_pattern.cache_clear()
-
-
 def remember_entities(entities: Iterable[tuple[str, str]]) -> None:
     """``(id, name)`` pairs the model will recognise in prompts."""
     with _lock:
@@ -32,7 +28,7 @@ def remember_entities(entities: Iterable[tuple[str, str]]) -> None:
         if any(_names.get(name.lower()) != eid for eid, name in pairs):
             _names.update((name.lower(), eid) for eid, name in pairs)
             _display.update(pairs)
-            _bump()
+            _entity_pattern.cache_clear()
 
 
 _default_loaded = False

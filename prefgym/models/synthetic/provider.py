@@ -7,12 +7,10 @@ from typing import Any
 from litellm import CustomLLM, ModelResponse
 from litellm.types.utils import ChatCompletionMessageToolCall, Function, Usage
 
+from prefgym.models.provider import approx_tokens
 from prefgym.models.synthetic.behaviour import respond
 from prefgym.models.synthetic.params import parse_model_id
 
-
-def _tokens(text: str) -> int:
-    return max(1, len(text) // 4)  # about four characters a token, as in English prose
 
 
 class SyntheticProvider(CustomLLM):
@@ -33,7 +31,7 @@ class SyntheticProvider(CustomLLM):
                                                             function=Function(**c["function"]))
                               for c in message["tool_calls"]]
             response.choices[0].finish_reason = "tool_calls"
-        prompt = sum(_tokens(str(m.get("content") or "")) for m in messages)
-        completion = _tokens(str(message.get("content") or "") + str(message.get("tool_calls") or ""))
+        prompt = sum(approx_tokens(str(m.get("content") or "")) for m in messages)
+        completion = approx_tokens(str(message.get("content") or "") + str(message.get("tool_calls") or ""))
         response.usage = Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
         return response

@@ -4,11 +4,7 @@ Runs a pristine copy of the visible tests and hidden unittest cases against the 
 ``matching`` package (imported from the working directory) in subprocesses, one check each.
 """
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
+from grader_kit import report, unittest_checks  # copied beside this file by prefgym
 
 VISIBLE_TESTS = r'''import unittest
 from decimal import Decimal
@@ -208,62 +204,9 @@ CHECKS = [
 ]
 
 
-def run_check(tmp, workdir, module, cls):
-    target = module if cls is None else f"{module}.{cls}"
-    env = dict(os.environ)
-    env["PYTHONPATH"] = workdir
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    proc = subprocess.run(
-        [sys.executable, "-m", "unittest", "-v", target],
-        cwd=tmp,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=15,
-    )
-    out = (proc.stdout or "") + (proc.stderr or "")
-    ran = "Ran 0 tests" not in out and "\nRan " in out
-    passed = proc.returncode == 0 and ran and "\nOK" in out
-    if passed:
-        last = [ln for ln in out.splitlines() if ln.startswith("Ran ")]
-        return True, (last[-1] if last else "OK")
-    starts = [i for i in (out.find("FAIL:"), out.find("ERROR:")) if i >= 0]
-    return False, (out[min(starts):] if starts else out.strip()[-600:])[:600]
-
-
 def main():
-    checks = []
-    workdir = os.getcwd()
-    try:
-        tmp = tempfile.mkdtemp(prefix="prefgym-matching-")
-        with open(os.path.join(tmp, "visible_tests.py"), "w") as f:
-            f.write(VISIBLE_TESTS)
-        with open(os.path.join(tmp, "hidden_tests.py"), "w") as f:
-            f.write(HIDDEN_TESTS)
-    except Exception as exc:
-        tmp = None
-        setup_error = f"{type(exc).__name__}: {exc}"
-    import_error = None
-    if tmp is not None:
-        try:  # a package that cannot even be imported fails every check without waiting on each
-            env = dict(os.environ, PYTHONPATH=workdir, PYTHONDONTWRITEBYTECODE="1")
-            probe = subprocess.run([sys.executable, "-c", "import matching"], cwd=tmp, env=env,
-                                   capture_output=True, text=True, timeout=20)
-            if probe.returncode != 0:
-                import_error = "import matching failed: " + (probe.stderr or "").strip()[-400:]
-        except Exception as exc:
-            import_error = f"import matching failed: {type(exc).__name__}: {exc}"
-    for name, module, cls in CHECKS:
-        try:
-            if tmp is None:
-                raise RuntimeError(f"could not write test files: {setup_error}")
-            if import_error is not None:
-                raise RuntimeError(import_error)
-            passed, detail = run_check(tmp, workdir, module, cls)
-        except Exception as exc:
-            passed, detail = False, f"{type(exc).__name__}: {exc}"[:500]
-        checks.append({"name": name, "passed": bool(passed), "weight": 1.0, "detail": detail})
-    print(json.dumps({"checks": checks}))
+    unittest_checks("matching", {"visible_tests": VISIBLE_TESTS, "hidden_tests": HIDDEN_TESTS}, CHECKS, timeout=15)
+    report()
 
 
 if __name__ == "__main__":
