@@ -101,6 +101,7 @@ class DockerSandbox(Sandbox):
         assert self.container_id is not None
         self._channel = await ShellChannel.open(
             engine.client().api, self.container_id, user=str(AGENT_UID), workdir=self.work_dir,
+            warm_shell=self.config.warm_shell,
         )
 
     async def close(self) -> None:
