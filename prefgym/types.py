@@ -13,9 +13,14 @@ import json
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+from prefgym.errors import ConfigError
+
+# 2: EpisodeSpec says who acts (``agent``: a kind) apart from which model (``model``), and which
+# model plays the user (``user_model``, None for the task's script). Version 1 records are read
+# and converted (see EpisodeSpec._from_v1).
+SCHEMA_VERSION = 2
 
 
 class Record(BaseModel):
@@ -109,17 +114,17 @@ class Entity(Record):
     description: str = ""
     tags: list[str] = Field(default_factory=list)
 
-    def fill(self, template: str, other: Entity | None = None, **extra: str) -> str:
+    def fill(self, template: str, entity_b: Entity | None = None, **extra: str) -> str:
         """Fill ``{entity}`` / ``{entity_name}`` (the name), ``{entity_id}``, ``{entity_description}``;
-        for a pair, also ``{entity_a}`` (this one) and ``{entity_b}`` (``other``); and ``extra`` fields."""
+        for a pair, also ``{entity_a}`` (this one) and ``{entity_b}`` (the second); and ``extra`` fields."""
         values = {"entity": self.name, "entity_name": self.name, "entity_id": self.id,
                   "entity_description": self.description, "entity_a": self.name, **extra}
-        if other is not None:
-            values.update(entity_b=other.name, entity_b_id=other.id, entity_b_description=other.description)
+        if entity_b is not None:
+            values.update(entity_b=entity_b.name, entity_b_id=entity_b.id, entity_b_description=entity_b.description)
         try:
             return template.format_map(values)
         except (KeyError, IndexError, ValueError) as e:
-            raise ValueError(f"template {template[:60]!r}…: bad placeholder {e}; allowed: {sorted(values)}") from None
+            raise ConfigError(f"template {template[:60]!r}…: bad placeholder {e}; allowed: {sorted(values)}") from None
 
 
 class Framing(Record):
@@ -127,13 +132,13 @@ class Framing(Record):
     the condition, and the item (e.g. a question); it fills every template of the task."""
 
     entity: Entity
-    other: Entity | None = None
+    entity_b: Entity | None = None
     condition: str = "default"
     item: dict[str, Any] = Field(default_factory=dict)
 
     def fill(self, template: str) -> str:
         values = {k: ("yes" if v is True else "no" if v is False else str(v)) for k, v in self.item.items()}
-        return self.entity.fill(template, self.other, **values)
+        return self.entity.fill(template, self.entity_b, **values)
 
 
 class UserRule(Record):
@@ -174,7 +179,7 @@ class TaskSpec(Record):
     tools: list[str] = Field(default_factory=lambda: ["bash", "python", "read_file", "write_file", "list_dir", "submit"])
     limits: Limits = Field(default_factory=Limits)
     # Chat suites (no sandbox): a rule-based measurement of the agent's answer, by name (see
-    # prefgym.tasks.measures), an assistant-message prefix to start it, the item it is about
+    # prefgym.tasks.measures()), an assistant-message prefix to start it, the item it is about
     # (e.g. a yes/no question with its answer), and an opening per condition (framings).
     measure: str | None = None
     prefill: str | None = None
@@ -236,18 +241,65 @@ class Grade(Record):
         return self.score >= 1.0
 
 
+AgentKind = Literal["model", "oracle", "null", "mock", "external"]
+AGENT_KINDS: tuple[str, ...] = ("model", "oracle", "null", "mock", "external")
+
+
 class EpisodeSpec(Record):
-    """Everything that determines an episode. Its ``id`` is a hash, so resume can match on it."""
+    """Everything that determines an episode. Its ``id`` is a hash, so resume can match on it.
+
+    ``agent`` says what kind of agent acts: ``model`` (the language model ``model`` names), a
+    task's ``oracle`` (its reference solution), ``null`` (does nothing), ``mock`` (litellm's
+    offline mock path replaying the oracle) or ``external`` (research code driving the gym env).
+    ``user_model`` names the model that plays the user, None for the task's script; ``judge`` a
+    model that reads chat answers instead of the rules.
+    """
 
     suite: str
     task: str
     entity: str
     entity_b: str | None = None  # the second entity of a pair task (shown second)
     condition: str = "default"
-    agent: str = "oracle"  # oracle | null | scripted | model id
+    agent: AgentKind = "oracle"
+    model: str | None = None
     seed: int = 0
-    user: str = "scripted"  # scripted | a model id playing the user
-    judge: str | None = None  # a model that reads chat answers instead of the rules
+    user_model: str | None = None
+    judge: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_v1(cls, data: Any) -> Any:
+        """A ``model`` alone implies agent ``model``. Version 1 wrote a model id into ``agent`` and
+        ``user`` ("scripted" or a model id): such records are read in today's terms."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if data.get("agent") not in (None, *AGENT_KINDS):
+            data["model"], data["agent"] = data["agent"], "model"
+        elif data.get("model") is not None and "agent" not in data:
+            data["agent"] = "model"
+        if "user" in data:
+            user = data.pop("user")
+            if user not in (None, "scripted"):
+                data["user_model"] = user
+        return data
+
+    @model_validator(mode="after")
+    def _model_iff_model_agent(self) -> EpisodeSpec:
+        if (self.agent == "model") != (self.model is not None):
+            raise ValueError("give `model` exactly when agent is 'model' "
+                             f"(agent={self.agent!r}, model={self.model!r})")
+        return self
+
+    @classmethod
+    def agent_fields(cls, name: str) -> dict[str, str]:
+        """``oracle`` / ``null`` / ``mock`` / ``external`` → that kind; anything else is a model id."""
+        return {"agent": name} if name in AGENT_KINDS and name != "model" else {"agent": "model", "model": name}
+
+    @property
+    def actor(self) -> str:
+        """Who acted, as one label: the model id, or the kind of a model-free agent."""
+        return self.model if self.model is not None else self.agent
 
     @property
     def id(self) -> str:

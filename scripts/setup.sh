@@ -5,8 +5,26 @@
 #   3. a virtual environment in .venv with prefgym installed in editable mode (plus test extras,
 #      and the small local model: llama-cpp-python, compiled once, and SmolLM2's weights),
 #   4. the sandbox image (built once, reused by its recipe hash).
+# With --fast (make test-fast): only the virtual environment with prefgym and its test tools, no
+# Docker, browser, compiler or local model; a full setup already done serves as well.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--fast" ]; then
+  if [ ! -x .venv/bin/python ]; then
+    echo "setup: creating .venv"
+    python3 -m venv .venv
+  fi
+  fresh() { [ -f "$1" ] && ! [ pyproject.toml -nt "$1" ]; }
+  if ! fresh .venv/.setup-stamp && ! fresh .venv/.setup-fast-stamp; then
+    echo "setup: installing prefgym and its pinned test dependencies into .venv"
+    if ! .venv/bin/python -m pip install -q -e ".[test]" > .venv/pip.log 2>&1; then
+      cat .venv/pip.log >&2; echo "setup: pip install failed (log above, also in .venv/pip.log)" >&2; exit 1
+    fi
+    touch .venv/.setup-fast-stamp
+  fi
+  exit 0
+fi
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi

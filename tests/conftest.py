@@ -12,6 +12,18 @@ import tempfile
 import pytest
 
 TEST_RUN = f"pytest-{os.getpid()}"
+
+# What a test needs, from the fixtures it asks for: `make test-fast` deselects these three marks
+# (-m "not docker and not browser and not local_model") on a machine that has none of them.
+NEEDS = {"docker": {"docker_ready", "sandbox", "sandbox_factory"}, "browser": {"browser", "page"},
+         "local_model": {"local_model_ready"}}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for mark, fixtures in NEEDS.items():
+            if fixtures & set(item.fixturenames):
+                item.add_marker(mark)
 # Model answers cached by tests stay in this session's own folder, never in the user's cache.
 os.environ["PREFGYM_CACHE_DIR"] = tempfile.mkdtemp(prefix="prefgym-test-cache-")
 
@@ -77,6 +89,34 @@ def entity():
 
 @pytest.fixture
 def sandbox_factory(docker_ready):
-    from prefgym.envs.agentic import docker_sandbox_factory
+    from prefgym.envs.base import docker_sandbox_factory
 
     return docker_sandbox_factory(TEST_RUN)
+
+
+def spec_for(task, entity, agent: str = "oracle", **fields):
+    """The EpisodeSpec of ``task`` (a TaskSpec) for ``entity`` (an Entity or id) by ``agent`` (a kind
+    or a model id); ``fields`` are the spec's other fields (entity_b, condition, seed, …)."""
+    from prefgym.types import EpisodeSpec
+
+    if "entity_b" in fields and fields["entity_b"] is not None and not isinstance(fields["entity_b"], str):
+        fields["entity_b"] = fields["entity_b"].id
+    return EpisodeSpec(suite=task.suite, task=task.id, entity=entity if isinstance(entity, str) else entity.id,
+                       **EpisodeSpec.agent_fields(agent), **fields)
+
+
+async def play(task, entity, agent: str = "oracle", *, catalog=None, **fields):
+    """One episode through the runner's one path (``run_spec``), with a cold container if needed."""
+    from prefgym.entities import default_catalog
+    from prefgym.runner import run_spec
+
+    return await run_spec(spec_for(task, entity, agent, **fields), task, catalog or default_catalog(), run_id=TEST_RUN)
+
+
+def core_for(task, entity, agent: str = "external", *, sandbox_factory=None, user=None, catalog=None, **fields):
+    """An episode core for ``task`` and ``entity``, resolved as the runner resolves a spec."""
+    from prefgym.entities import default_catalog
+    from prefgym.envs import EpisodeCore, resolve
+
+    resolved = resolve(spec_for(task, entity, agent, **fields), task, catalog or default_catalog())
+    return EpisodeCore(resolved, sandbox_factory=sandbox_factory, user=user)

@@ -16,7 +16,7 @@ import pytest
 
 from prefgym.analysis import write_report
 from prefgym.analysis.power import Design, power
-from prefgym.analysis.report import _get, fmt
+from prefgym.analysis.html import _get, fmt
 from prefgym.analysis.stats import adjust, contrast
 from prefgym.models import Gateway, use_gateway
 from prefgym.study import load_study, run_study
@@ -108,7 +108,7 @@ def test_anonymized_report_names_no_model(planted_run, tmp_path):
     run = planted_run
     write_report(run, anonymize=True)
     text = (run / "report/stats.json").read_text() + (run / "report/index.html").read_text()
-    assert "Model A" in text and MODEL not in text  # (the power section names its simulator, not the model)
+    assert "Model A" in text and MODEL not in text
     write_report(run)
 
 
@@ -133,5 +133,31 @@ def test_bad_run_directories_give_one_clear_line(tmp_path, setup):
         (run / "episodes.jsonl").write_text('{"schema_version": 1, "id": "x", "spec": {"sui')
     proc = subprocess.run([*PREFGYM, "analyze", str(run)], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "COLUMNS": "200"})
-    assert proc.returncode == 2 and proc.stdout.startswith("error:"), proc.stdout + proc.stderr
-    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.returncode == 2 and proc.stderr.startswith("error:") and proc.stdout == "", proc.stdout + proc.stderr
+    assert len(proc.stderr.splitlines()) == 1 and str(run) in proc.stderr
+
+
+def test_a_separated_fit_is_reported_as_not_estimable_never_as_a_number():
+    """With every refusal on one side of a preference threshold, the logit's estimate walks off to
+    infinity; the report says so instead of printing a huge coefficient with a huge interval."""
+    import numpy as np
+
+    from prefgym.analysis.html import render_html
+    from prefgym.analysis.trials import NOT_ESTIMABLE, gee
+
+    rng = np.random.default_rng(0)
+    pref = rng.normal(size=200)
+    data = pd.DataFrame({"pref": pref, "item": rng.integers(0, 4, 200), "y": (pref > 0.3).astype(float)})
+    fit = gee("y ~ pref", data, "item")
+    assert fit == {"pref": {"coef": pytest.approx(float("nan"), nan_ok=True), "low": pytest.approx(float("nan"), nan_ok=True),
+                            "high": pytest.approx(float("nan"), nan_ok=True), "p": pytest.approx(float("nan"), nan_ok=True),
+                            "estimable": False, "note": NOT_ESTIMABLE}}
+    noisy = data.assign(y=(pref + rng.normal(scale=1.0, size=200) > 0.3).astype(float))
+    ok = gee("y ~ pref", noisy, "item")["pref"]
+    assert ok["estimable"] and 0 < ok["low"] < ok["coef"] < ok["high"] < 10
+    stats = {"name": "t", "run": "r", "generated": "now", "primary": [], "correction": "holm", "models": {"m": {
+        "preferences": None, "checks": None, "suites": {"refusal": {
+            "trials": {"episodes": 200}, "links": {}, "measures": {}, "top_vs_bottom": None,
+            "model": {"formula": "y ~ pref", "n": 200, "coefficients": fit}}}}}}
+    page = render_html(stats)
+    assert NOT_ESTIMABLE in page and "\x1fcoefficients\x1f" not in page  # text, and no number cell for it

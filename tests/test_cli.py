@@ -44,14 +44,13 @@ def test_episode_default_output_path(docker_ready, tmp_path):
 
 def test_bad_names_give_one_clear_line_and_exit_2(tmp_path):
     proc = run("episode", "--task", "no-such-task", "--out", str(tmp_path / "x"))
-    assert proc.returncode == 2
-    assert "error: no task 'no-such-task'; known tasks:" in proc.stdout
-    assert "Traceback" not in proc.stdout + proc.stderr
-    assert not (tmp_path / "x.jsonl").exists()
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("error: no task 'no-such-task'; known tasks:") and len(proc.stderr.splitlines()) == 1
+    assert not (tmp_path / "x").exists()
     bad_catalog = tmp_path / "cat.yaml"
     bad_catalog.write_text("entities:\n  - id: a\n    name: A\n  - id: a\n    name: B\n")
     proc = run("episode", "--entities", str(bad_catalog), "--entity", "a")
-    assert proc.returncode == 2 and f"{bad_catalog}:4: duplicate id 'a'" in proc.stdout
+    assert proc.returncode == 2 and f"{bad_catalog}:4: duplicate id 'a'" in proc.stderr and proc.stdout == ""
 
 
 def test_tasks_list_names_every_task():
@@ -98,8 +97,8 @@ def test_replay_reports_a_diverged_step(docker_ready, tmp_path):
 def test_replay_of_an_unknown_episode_is_one_clear_line(tmp_path):
     (tmp_path / "episodes.jsonl").write_text("")
     proc = run("replay", str(tmp_path), "abc")
-    assert proc.returncode == 2 and "no episode with id 'abc'" in proc.stdout
-    assert "Traceback" not in proc.stdout + proc.stderr
+    assert proc.returncode == 2 and "no episode with id 'abc'" in proc.stderr
+    assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1
 
 
 def test_prefs_prints_the_estimate_before_asking_then_writes_scores(tmp_path):
@@ -107,9 +106,10 @@ def test_prefs_prints_the_estimate_before_asking_then_writes_scores(tmp_path):
     proc = run(*args, "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.index("pairwise │ 30") < proc.stdout.index("preferences (top 5, bottom 5)")
-    assert (tmp_path / "scores.json").exists() and len((tmp_path / "pairwise.jsonl").read_text().splitlines()) == 30
+    prefs = tmp_path / "prefs/synthetic_planted"
+    assert (prefs / "scores.json").exists() and len((prefs / "pairwise.jsonl").read_text().splitlines()) == 30
     bad = run(*args, "--method", "pairwize", "--out", str(tmp_path / "x"))
-    assert bad.returncode == 2 and "method" in bad.stdout and "Traceback" not in bad.stdout + bad.stderr
+    assert bad.returncode == 2 and "method" in bad.stderr and bad.stdout == "" and len(bad.stderr.splitlines()) == 1
     assert not (tmp_path / "x").exists()  # refused before anything was asked or written
 
 

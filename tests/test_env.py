@@ -50,6 +50,7 @@ def test_defaults_reset_observation_and_an_oracle_style_episode(docker_ready):
         assert info["termination"] == "agent_submitted" and info["score"] == 1.0
         record = env.unwrapped.episode
         assert record.spec.entity == "against-malaria-foundation" and record.grade.passed
+        assert (record.spec.agent, record.spec.model, record.spec.seed) == ("external", None, 0)
         assert [e.tool for e in record.executions] == ["bash", "submit"]
         with pytest.raises(RuntimeError, match="call reset"):
             env.step(submit_action())
@@ -106,9 +107,12 @@ def test_unusable_action_is_an_agent_error_and_max_turns_truncates(docker_ready,
 
 
 def test_a_bad_task_or_entity_fails_at_construction():
-    with pytest.raises(Exception, match="no task 'nope'"):
+    from prefgym.entities import CatalogError
+    from prefgym.tasks import TaskError
+
+    with pytest.raises(TaskError, match="no task 'nope'"):
         make(task="nope")
-    with pytest.raises(KeyError, match="no entity 'nobody'"):
+    with pytest.raises(CatalogError, match="no entity 'nobody'"):
         make(entity="nobody")
 
 

@@ -6,15 +6,21 @@ maps and returns through them exactly as it would for a remote API.
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import graphlib
 import json
+from pathlib import Path
 
 import pytest
 
+import prefgym.models
 from prefgym.models import (
-    CallCache, CallRecorder, Gateway, ModelError, ProviderLimits, Replay, RetryPolicy, read_calls, use_gateway,
+    CallCache, CallRecorder, Gateway, ModelError, ProviderLimits, Replay, RetryPolicy, SyntheticWorld, check_model,
+    estimate_cost, prefill_mode, provider_for, provider_of, read_calls, use_gateway, validate_model,
 )
-from prefgym.models.provider import litellm_module
+from prefgym.models.call import litellm_module
+from prefgym.models.providers import LITELLM, LOCAL, SYNTHETIC
 
 FAST_RETRY = RetryPolicy(max_attempts=4, base_delay_s=0.001, max_delay_s=0.01)
 USER = [{"role": "user", "content": "Say hello."}]
@@ -183,3 +189,92 @@ async def test_replay_serves_recorded_answers_with_zero_provider_calls(flaky, tm
 async def test_bad_synthetic_option_is_refused_naming_it():
     with pytest.raises(ModelError, match="nosie"):
         await Gateway().complete("synthetic/planted:nosie=2", USER)
+
+
+def test_validate_model_names_the_bad_option_and_passes_the_rest():
+    with pytest.raises(ModelError, match="nosie") as caught:
+        validate_model("synthetic/planted:nosie=2")
+    assert not caught.value.transient
+    for fine in ("synthetic/null:seed=3", "local/smollm2", "openai/gpt-4o", "pgflaky/m"):
+        validate_model(fine)
+
+
+async def test_with_world_shares_everything_but_the_world(flaky, tmp_path):
+    gateway = Gateway(cache=CallCache(tmp_path / "c.sqlite"), recorder=CallRecorder(tmp_path / "calls.jsonl"))
+    world = SyntheticWorld.build(entities=[("zephyr", "Zephyr Relief Fund")])
+    derived = gateway.with_world(world)
+    assert derived.world is world and gateway.world is None
+    for part in ("cache", "recorder", "replay", "retry", "limits", "stats"):
+        assert getattr(derived, part) is getattr(gateway, part), part
+    await derived.complete("synthetic/planted", USER)
+    await derived.complete("pgflaky/m", USER)
+    assert gateway.stats.provider_calls == 2 and gateway.stats.models == {"synthetic/planted", "pgflaky/m"}
+    await gateway.complete("pgflaky/m", USER)  # the same cache: answered without a provider call
+    assert gateway.stats.cache_hits == 1 and flaky.calls == 1
+    assert len(list(read_calls(tmp_path / "calls.jsonl"))) == 3
+
+
+def test_the_provider_table_routes_each_kind_and_keeps_todays_answers(monkeypatch):
+    for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    assert provider_for("synthetic/planted") is provider_for("synthetic/null:seed=3") is SYNTHETIC
+    assert provider_for("local/smollm2") is LOCAL
+    for hosted in ("openai/gpt-4o", "anthropic/claude-3-5-sonnet-20240620", "gpt-4o", "pgflaky/m"):
+        assert provider_for(hosted) is LITELLM, hosted
+    assert not SYNTHETIC.cached and LOCAL.cached and LITELLM.cached
+
+    expected = {  # model: (checked provider, missing keys, priced, cost of 1000+100 tokens, prefill, cap key)
+        "synthetic/planted": ("synthetic", [], True, 0.0, "native", "synthetic"),
+        "local/smollm2": ("local", [], True, 0.0, "instruction", "local"),
+        "openai/gpt-4o": ("openai", ["OPENAI_API_KEY"], True, 0.0035, "instruction", "openai"),
+        "anthropic/claude-3-5-sonnet-20240620": ("anthropic", ["ANTHROPIC_API_KEY"], False, None, "native", "anthropic"),
+        "gpt-4o": ("openai", ["OPENAI_API_KEY"], True, 0.0035, "instruction", "openai"),
+    }
+    for model, (provider, missing, priced, cost, prefill, cap) in expected.items():
+        check = check_model(model)
+        assert (check.provider, check.missing_keys, check.priced, check.error) == (provider, missing, priced, None), model
+        assert estimate_cost(model, 1000, 100) == (None if cost is None else pytest.approx(cost)), model
+        assert prefill_mode(model) == prefill, model
+        assert provider_of(model) == cap, model
+
+    bad = check_model("synthetic/planted:nosie=2")
+    assert bad.provider == "synthetic" and "nosie" in bad.error and not bad.ok
+    assert check_model("local/nope").error == "unknown local model 'local/nope'"
+    assert check_model("nosuch/x").provider is None and "litellm cannot route" in check_model("nosuch/x").error
+    assert estimate_cost("openai/no-such-model", 1000, 100) is None
+
+
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root.parent.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_import_cycle_inside_prefgym_models():
+    """Every import statement counts, the ones inside functions too: a lazy import only hides a circle."""
+    root = Path(prefgym.models.__file__).parent
+    files = {_module_name(p, root): p for p in root.rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in files}
+
+    def resolve(name: str) -> str | None:
+        while name and name not in files:  # an imported attribute of a module: the module
+            name = name.rpartition(".")[0]
+        return name or None
+
+    for name, path in files.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1]) if node.level else ""
+                base = ".".join(filter(None, [base, node.module]))
+                targets = [f"{base}.{alias.name}" for alias in node.names]
+            for target in targets:
+                if (module := resolve(target)) is not None and module != name:
+                    graph[name].add(module)
+    assert graph["prefgym.models.providers"] and graph["prefgym.models"]  # the graph was really built
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as e:
+        pytest.fail("import cycle in prefgym.models: " + " -> ".join(e.args[1]))

@@ -11,7 +11,6 @@ import time
 import pytest
 
 from prefgym.agents import OracleAgent, ScriptedAgent, tool_call
-from prefgym.envs.core import EpisodeCore
 from prefgym.runner import run_episode
 from prefgym.sandbox import SandboxError, SandboxPool
 from prefgym.sandbox.docker import DockerSandbox, DockerSandboxConfig, engine
@@ -19,7 +18,7 @@ from prefgym.sandbox.docker.config import owner_labels
 from prefgym.tasks import all_tasks
 from prefgym.types import TerminationReason
 
-from conftest import TEST_RUN
+from conftest import TEST_RUN, core_for
 
 
 def cold(config: DockerSandboxConfig | None = None, run_id: str = TEST_RUN):
@@ -74,7 +73,7 @@ async def test_sixteen_concurrent_episodes_are_isolated(docker_ready, entity):
 
     async with SandboxPool(cold(), size=4, max_parallel_ops=4) as pool:
         episodes = await asyncio.gather(*[
-            run_episode(EpisodeCore(task, entity, sandbox_factory=pool.acquire), marker_agent(i), seed=i)
+            run_episode(core_for(task, entity, sandbox_factory=pool.acquire, seed=i), marker_agent(i))
             for i in range(16)])
     for i, ep in enumerate(episodes):
         assert ep.termination.reason == TerminationReason.AGENT_SUBMITTED
@@ -89,7 +88,7 @@ async def test_one_refused_start_is_a_clean_infra_error_while_the_rest_finish(do
     factories = [good.acquire, good.acquire, bad.acquire, good.acquire]
     try:
         episodes = await asyncio.gather(*[
-            run_episode(EpisodeCore(task, entity, sandbox_factory=f), OracleAgent(task.solution)) for f in factories])
+            run_episode(core_for(task, entity, "oracle", sandbox_factory=f), OracleAgent(task.solution)) for f in factories])
     finally:
         await good.aclose()
         await bad.aclose()

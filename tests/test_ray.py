@@ -15,7 +15,6 @@ from prefgym.runner.rundir import RunDir
 from prefgym.runner.specs import SuitePlan, build_specs
 
 
-
 @pytest.fixture(scope="module")
 def local_ray():
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
@@ -24,7 +23,7 @@ def local_ray():
 
 
 async def test_ray_backend_gives_the_same_episodes_as_the_local_one(docker_ready, local_ray, tmp_path):
-    from prefgym.runner.ray_backend import run_many_ray
+    from prefgym.runner.ray_backend import RayBackend
 
     catalog = default_catalog().subset(["oxfam", "give-directly", "the-humane-league"])
     specs = [s for plan in (SuitePlan(suite="boolq", items=2), SuitePlan(suite="donation_advice", tasks=["advice-torn"]),
@@ -35,15 +34,15 @@ async def test_ray_backend_gives_the_same_episodes_as_the_local_one(docker_ready
         run.start({"same": True})
     with use_gateway(Gateway()):
         await run_many(specs, local, catalog, RunOptions(run_id="pytest-ray-local"))
-    tally = run_many_ray(specs, remote, catalog, RunOptions(run_id="pytest-ray", concurrency=4))
+    tally = await run_many(specs, remote, catalog, RunOptions(run_id="pytest-ray", concurrency=4), backend=RayBackend())
     assert tally.done == len(specs) == 15 and tally.failed == 0
 
     def by_spec(run):
         return {e.spec.id: json.dumps(e.behaviour(), sort_keys=True) for e in run.episodes()}
 
     assert by_spec(local) == by_spec(remote)
-    calls = [json.loads(line) for line in remote.calls_path.read_text().splitlines()]
+    calls = [json.loads(line) for line in (tmp_path / "ray/calls.jsonl").read_text().splitlines()]
     assert len(calls) == sum(len(e.calls) for e in remote.episodes()) > 0  # written by the driver
     assert "synthetic/planted" in json.loads((tmp_path / "ray/planted.json").read_text())
-    again = run_many_ray(specs, remote, catalog, RunOptions(run_id="pytest-ray"))
+    again = await run_many(specs, remote, catalog, RunOptions(run_id="pytest-ray"), backend=RayBackend())
     assert again.done == 0 and again.skipped == 15

@@ -97,7 +97,7 @@ def test_a_changed_configuration_is_refused_with_the_difference(tmp_path):
     with pytest.raises(RunDirError, match=r"seeds: 1 → 2"):
         run.start({"models": ["a"], "seeds": 2})
     assert run.start({"models": ["a"], "seeds": 2}, force=True)
-    assert json.loads(run.manifest_path.read_text())["previous_configs"] == [{"models": ["a"], "seeds": 1}]
+    assert run.manifest()["previous_configs"] == [{"models": ["a"], "seeds": 1}]
 
 
 def test_specs_pairs_both_orders_and_extremes_from_scores():

@@ -65,11 +65,12 @@ def test_a_broken_study_is_refused_before_anything_runs_naming_the_field(tmp_pat
         load_study(write(tmp_path, bad))
     proc = subprocess.run([*PREFGYM, "study", str(write(tmp_path, {**TINY, "models": []})), "--out", str(tmp_path / "r")],
                           capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2 and "field 'models'" in proc.stdout and not (tmp_path / "r").exists()
+    assert proc.returncode == 2 and "field 'models'" in proc.stderr and not (tmp_path / "r").exists()
+    assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1
     unknown_task = {**TINY, "suites": [{"suite": "agentic", "tasks": ["no-such-task"]}]}
     proc = subprocess.run([*PREFGYM, "study", str(write(tmp_path, unknown_task)), "--out", str(tmp_path / "r")],
                           capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2 and "no task 'no-such-task'" in proc.stdout and not (tmp_path / "r").exists()
+    assert proc.returncode == 2 and "no task 'no-such-task'" in proc.stderr and not (tmp_path / "r").exists()
 
 
 def test_demo_writes_preferences_all_four_suites_and_a_report(docker_ready, tmp_path):

@@ -17,11 +17,10 @@ import prefgym  # noqa: F401  (registers the env ids)
 from prefgym.entities import default_catalog
 from prefgym.models import Gateway, use_gateway
 from prefgym.models.synthetic import parse_model_id, utility
-from prefgym.runner import run_task
 from prefgym.runner.validate import validate_tasks
 from prefgym.tasks import all_tasks, get_task
 
-from conftest import TEST_RUN
+from conftest import TEST_RUN, play, spec_for
 
 CATALOG = default_catalog()
 PARAMS = parse_model_id("synthetic/planted")
@@ -75,7 +74,7 @@ async def test_every_chat_task_renders_for_every_entity_and_its_oracle_passes():
 
 async def _episodes(model: str, task_ids: list[str], pairs, **kwargs):
     with use_gateway(Gateway()):
-        return await asyncio.gather(*(run_task(get_task(t), a, model, run_id=TEST_RUN, other=b, **kwargs)
+        return await asyncio.gather(*(play(get_task(t), a, model, entity_b=b, **kwargs)
                                       for t in task_ids for a, b in pairs))
 
 
@@ -114,8 +113,7 @@ async def test_qa_accuracy_moves_with_the_framed_entity_only_with_the_planted_ef
         accuracy = {}
         for name, group in (("low", LOW[:4]), ("high", HIGH[-4:])):
             with use_gateway(Gateway()):
-                episodes = await asyncio.gather(*(run_task(get_task(t), e, model, run_id=TEST_RUN)
-                                                  for t in items for e in group))
+                episodes = await asyncio.gather(*(play(get_task(t), e, model) for t in items for e in group))
             accuracy[name] = sum(e.measurements["correct"] for e in episodes) / len(episodes)
         assert min_gap <= accuracy["high"] - accuracy["low"] <= max_gap, (model, accuracy)
 
@@ -127,7 +125,7 @@ async def test_agentic_success_moves_with_the_planted_effect(docker_ready):
     async def success(model: str, group) -> float:
         async def one(entity, seed):
             async with semaphore:
-                return await run_task(task, entity, model, run_id=TEST_RUN, seed=seed)
+                return await play(task, entity, model, seed=seed)
         episodes = await asyncio.gather(*(one(e, s) for e in group[:5] for s in (0, 1)))
         return sum(e.reward == 1.0 for e in episodes) / len(episodes)
 
@@ -140,13 +138,15 @@ async def test_agentic_success_moves_with_the_planted_effect(docker_ready):
 async def _advice_with_user(user_reply: str, agent_reply: str):
     """An LLMUser (litellm's mock path) talks to a scripted agent that asks a question first."""
     from prefgym.agents import ScriptedAgent
-    from prefgym.envs.core import EpisodeCore
+    from prefgym.envs import EpisodeCore, resolve
     from prefgym.runner import run_episode
     from prefgym.users import LLMUser
 
     task = get_task("advice-torn")
     user = LLMUser("openai/user-sim", mock_response=user_reply)
-    core = EpisodeCore(task, CATALOG.get("oxfam"), other=CATALOG.get("give-directly"), user=user)
+    resolved = resolve(spec_for(task, "oxfam", "external", entity_b="give-directly", user_model="openai/user-sim"),
+                       task, CATALOG)
+    core = EpisodeCore(resolved, user=user)
     agent = ScriptedAgent([{"role": "assistant", "content": "Which cause matters more to you?"},
                            {"role": "assistant", "content": agent_reply}])
     with use_gateway(Gateway()):
@@ -169,8 +169,11 @@ async def test_llm_user_empty_reply_is_a_user_error_and_end_signal_ends():
 
 
 async def test_a_judge_model_reads_the_answer_when_configured():
-    task, a, b = get_task("advice-torn"), CATALOG.get("oxfam"), CATALOG.get("give-directly")
-    from prefgym.tasks.judge import judge_donation
+    from prefgym.tasks.donation_advice.judge import judge_donation
+    from prefgym.types import Framing
+
+    task = get_task("advice-torn")
+    framing = Framing(entity=CATALOG.get("oxfam"), entity_b=CATALOG.get("give-directly"))
 
     said = "Honestly both are great, but Give Directly's cash transfers win me over."
     gateway = Gateway()
@@ -182,7 +185,7 @@ async def test_a_judge_model_reads_the_answer_when_configured():
 
     gateway.complete = judged
     with use_gateway(gateway):
-        unreadable = await judge_donation("openai/judge", task, a, b, said)
-        verdict = await judge_donation("openai/judge", task, a, b, said)
+        unreadable = await judge_donation("openai/judge", said, framing, task)
+        verdict = await judge_donation("openai/judge", said, framing, task)
     assert unreadable.values["reader"] == "rules" and "unreadable verdict" in unreadable.values["judge_error"]
     assert verdict.values["reader"] == "judge" and verdict.values["chosen"] == "give-directly" and verdict.valid

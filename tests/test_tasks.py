@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 
 from prefgym.entities import default_catalog
-from prefgym.envs.core import EpisodeCore
-from prefgym.runner import build_agent, run_episode
-from prefgym.tasks import TaskError, all_tasks, grade_from_output, load_task
 from prefgym.runner.validate import validate_tasks
+from prefgym.tasks import TaskError, all_tasks, grade_from_output, load_task
 
-from conftest import TEST_RUN
+from conftest import TEST_RUN, play
+
 
 def test_at_least_twelve_agentic_tasks_each_with_grader_and_oracle():
     tasks = all_tasks(suite="agentic")
@@ -31,10 +30,9 @@ async def test_every_agentic_oracle_passes_and_null_fails_in_parallel_containers
 async def test_mock_model_agent_solves_a_task_through_litellm(entity, sandbox_factory):
     """The ToolCallingAgent drives litellm's real acompletion path with its offline mock."""
     task = all_tasks()["donor-sql"]
-    agent = build_agent("mock", task)
-    episode = await run_episode(EpisodeCore(task, entity, sandbox_factory=sandbox_factory), agent)
-    assert episode.reward == 1.0
-    assert len(agent.completions) == 2 and all(c.usage["total_tokens"] > 0 for c in agent.completions)
+    episode = await play(task, entity, "mock")
+    assert episode.reward == 1.0 and episode.spec.agent == "mock" and episode.spec.model is None
+    assert len(episode.calls) == 2 and all(c["usage"]["total_tokens"] > 0 and c["role"] == "agent" for c in episode.calls)
 
 
 def test_grader_output_parsing_gives_partial_credit_and_reports_garbage():

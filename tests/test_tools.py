@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from prefgym.agents import tool_call
-from prefgym.envs.core import EpisodeCore
 from prefgym.tasks import all_tasks
 from prefgym.tools import BUILTIN_TOOLS, ToolContext, call_tool
 from prefgym.types import ToolCall
+
+from conftest import core_for
 
 
 def _call(name: str, arguments: str) -> ToolCall:
@@ -39,7 +40,7 @@ def test_tool_specs_are_json_schema_objects():
 
 
 async def test_malformed_calls_inside_an_episode_do_not_end_it(entity, sandbox_factory):
-    core = EpisodeCore(all_tasks()["donor-dedup"], entity, sandbox_factory=sandbox_factory)
+    core = core_for(all_tasks()["donor-dedup"], entity, sandbox_factory=sandbox_factory)
     await core.reset()
     try:
         action = {"role": "assistant", "content": None, "tool_calls": [

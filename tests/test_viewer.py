@@ -23,6 +23,9 @@ import pytest
 
 from prefgym.types import (Episode, EpisodeSpec, ExecResult, FunctionCall, Grade, GradeCheck, Message, Termination,
                            Timings, ToolCall, ToolExecution)
+from prefgym.prefs.matching import MeanRank
+from prefgym.prefs.records import PositionBias
+from prefgym.prefs.summary import EntityPreference, MethodStats, PreferenceSummary, ScoreValue
 from prefgym.viewer import EpisodeIndex, serve
 from prefgym.viewer.pages import script_json
 
@@ -105,11 +108,14 @@ def write_run(root: Path, n: int = 120) -> dict[str, Episode]:
     prefs = root / "prefs" / SLUG
     prefs.mkdir(parents=True)
     values = {"oxfam": 1.5, "kiva": 0.2, "give-directly": -0.4, "evidence-action": -1.3}
-    (prefs / "scores.json").write_text(json.dumps({"model": MODEL, "entities": {
-        eid: {"name": eid.replace("-", " ").title() + (" <b>Ltd</b>" if eid == "kiva" else ""),
-              "ranking": {"mean_rank": r + 1},
-              "pairwise": {s: {"value": v * k, "low": v * k - 0.5, "high": v * k + 0.5} for s, k in (("bt", 1), ("elo", 100))}}
-        for r, (eid, v) in enumerate(values.items())}}))
+    bias = PositionBias(n=12, first_wins=6, rate=0.5, low=0.2, high=0.8, p_value=1.0)
+    summary = PreferenceSummary(model=MODEL, pairwise=MethodStats(answers=12, position_bias=bias), entities={
+        eid: EntityPreference(name=eid.replace("-", " ").title() + (" <b>Ltd</b>" if eid == "kiva" else ""),
+                              ranking=MeanRank(mean_rank=r + 1, sd=0.0, appearances=1, n=1),
+                              pairwise={s: ScoreValue(value=v * k, low=v * k - 0.5, high=v * k + 0.5)
+                                        for s, k in (("bt", 1), ("elo", 100))})
+        for r, (eid, v) in enumerate(values.items())})
+    (prefs / "scores.json").write_text(summary.model_dump_json())
     with open(prefs / "pairwise.jsonl", "w") as f:
         for a in values:
             for b in values:
@@ -234,7 +240,7 @@ def test_index_reads_lines_by_offset_skips_torn_lines_and_grows(tmp_path, monkey
     assert idx.counts["entity"]["oxfam"] == 2 and idx.refresh() == 0
 
     chunked = EpisodeIndex(path)  # read in chunks smaller than a line: the same rows
-    monkeypatch.setattr("prefgym.viewer.index.CHUNK", 700)
+    monkeypatch.setattr("prefgym.runner.episode_index.CHUNK", 700)
     chunked.refresh()
     assert [(r.id, r.offset, r.length) for r in chunked.rows] == [(r.id, r.offset, r.length) for r in idx.rows]
 
@@ -442,7 +448,7 @@ def test_view_command_refuses_what_it_cannot_serve(tmp_path, run):
     app = typer.Typer()
     app.command()(view)
     result = CliRunner().invoke(app, [str(tmp_path / "empty")])
-    assert result.exit_code == 2 and "not a directory" in result.output
+    assert result.exit_code == 2 and "no such directory" in result.output and str(tmp_path / "empty") in result.output
     (tmp_path / "empty").mkdir()
     result = CliRunner().invoke(app, [str(tmp_path / "empty")])
     assert result.exit_code == 2 and "run directory" in " ".join(result.output.split())

@@ -7,14 +7,22 @@ them), so an agent that needs the whole conversation keeps it itself.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from prefgym.models import Completion
 
 Observation = dict[str, Any]  # {"messages": [new OpenAI messages], "tools": [OpenAI tool specs]}
 Action = dict[str, Any]  # an OpenAI assistant message
 
 
 class Agent(ABC):
-    name: str = "agent"
+    @property
+    def completions(self) -> Sequence[Completion]:
+        """The model calls this agent made in the current episode, in order (none for a script):
+        the episode record lists them, tagged as the agent's."""
+        return ()
 
     def reset(self, seed: int = 0) -> None:
         """Forget the previous episode. ``seed`` is the episode's: a model agent uses it as the

@@ -18,8 +18,6 @@ def submit_action(call_id: str = "call_submit") -> Action:
 class ScriptedAgent(Agent):
     """Plays ``actions`` in order, then submits."""
 
-    name = "scripted"
-
     def __init__(self, actions: list[Action]):
         self.actions = actions
         self._next = 0
@@ -40,8 +38,6 @@ class ScriptedAgent(Agent):
 class NullAgent(ScriptedAgent):
     """Submits at once (or, with no submit tool, says nothing): every task must give it reward 0."""
 
-    name = "null"
-
     def __init__(self) -> None:
         super().__init__([])
 
@@ -55,8 +51,6 @@ def oracle_actions(solution: str, timeout_s: float = 300.0) -> list[Action]:
 
 class OracleAgent(ScriptedAgent):
     """Runs a task's reference solution (its ``solution.sh``): every grader must give it reward 1."""
-
-    name = "oracle"
 
     def __init__(self, solution: str):
         super().__init__(oracle_actions(solution))

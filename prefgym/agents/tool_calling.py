@@ -15,15 +15,18 @@ class ToolCallingAgent(Agent):
 
     def __init__(self, model: str, *, mock_turns: list[dict[str, Any]] | None = None, **params: Any):
         self.model = model
-        self.name = model
         self.params = params
         self.mock_turns = mock_turns
         self.seed, self.context = 0, -1
         self.history: list[Message] = []
-        self.completions: list[Completion] = []
+        self._completions: list[Completion] = []
+
+    @property
+    def completions(self) -> list[Completion]:
+        return self._completions
 
     def reset(self, seed: int = 0) -> None:
-        self.history, self.completions, self.seed, self.context = [], [], seed, -1
+        self.history, self._completions, self.seed, self.context = [], [], seed, -1
 
     @property
     def sample(self) -> int:
@@ -39,11 +42,11 @@ class ToolCallingAgent(Agent):
                           parameters=t["function"].get("parameters", {})) for t in observation.get("tools", [])]
         params = dict(self.params)
         if self.mock_turns is not None:
-            turn = len(self.completions)
+            turn = len(self._completions)
             params.update(self.mock_turns[min(turn, len(self.mock_turns) - 1)])
         completion = await complete(self.model, self.history, tools=tools or None, sample=self.sample,
                                     tags={"role": "agent"}, **params)
-        self.completions.append(completion)
+        self._completions.append(completion)
         if self.history[-1].role == "assistant" and not self.history[-1].tool_calls:
             self.history.pop()  # the prefill: the completion's content already starts with it
         self.history.append(completion.message)

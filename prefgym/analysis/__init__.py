@@ -1,5 +1,9 @@
-"""Does preference predict behaviour? Statistics and the report of a run directory."""
+"""Does preference predict behaviour? Statistics (``analyze``), the report of a run directory
+(``write_report``), power simulation (``power``), and a table for pandas users (``export``)."""
 
-from prefgym.analysis.report import analyze, render_html, write_report
+from prefgym.analysis.analyze import analyze
+from prefgym.analysis.data import RunData, load_run
+from prefgym.analysis.html import render_html
+from prefgym.analysis.report import write_report
 
-__all__ = ["analyze", "render_html", "write_report"]
+__all__ = ["RunData", "analyze", "load_run", "render_html", "write_report"]

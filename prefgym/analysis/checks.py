@@ -1,30 +1,29 @@
 """Method checks a reader needs before trusting a link: do the preference methods agree, is there
-position bias, did enough trials give a valid answer, and why do refusals happen across preference?"""
+position bias, did enough trials give a valid answer, and each suite's own tables (refusal
+reasons by preference tercile, for the refusal suite)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pandas as pd
 
-from prefgym.runner.rundir import RunDir
+from prefgym.prefs.summary import FITTED_METHODS, PreferenceSummary
+from prefgym.tasks import get_suite
 
 COVERAGE_FLAG = 0.9
 
 
-def preference_checks(run: RunDir, model: str) -> dict[str, Any] | None:
-    path = run.prefs_dir(model) / "scores.json"
-    if not path.exists():
+def preference_checks(summary: PreferenceSummary | None) -> dict[str, Any] | None:
+    if summary is None:
         return None
-    summary = json.loads(path.read_text())
-    agreement = summary.get("agreement") or {}
-    out: dict[str, Any] = {"position_bias": {m: summary[m]["position_bias"] for m in ("pairwise", "active") if m in summary}}
-    for method in ("pairwise", "active"):
-        if f"{method}/thurstonian" in agreement and "ranking/mean_rank" in agreement:
-            out[f"{method}_vs_ranking_rho"] = agreement[f"{method}/thurstonian"]["ranking/mean_rank"]
-    if "ranking" in summary:
-        out["ranking"] = summary["ranking"]
+    out: dict[str, Any] = {"position_bias": {m: pb.model_dump(mode="json") for m, pb in summary.position_bias().items()}}
+    for method in FITTED_METHODS:
+        rho = summary.method_agreement(method)
+        if rho is not None:
+            out[f"{method}_vs_ranking_rho"] = rho
+    if summary.ranking is not None:
+        out["ranking"] = summary.ranking.model_dump(mode="json")
     return out
 
 
@@ -39,17 +38,10 @@ def coverage(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
     return out
 
 
-def refusal_reasons_by_tercile(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """Refusal reasons of first attempts, by the tercile of the pair's mean preference."""
-    df = frame[(frame.suite == "refusal") & frame.refusal_reason.notna()].dropna(subset=["pref", "pref_b"])
-    if df.empty:
-        return {}
-    mean_pref = (df.pref + df.pref_b) / 2
-    all_pairs = frame[frame.suite == "refusal"].dropna(subset=["pref", "pref_b"])
-    cuts = ((all_pairs.pref + all_pairs.pref_b) / 2).quantile([1 / 3, 2 / 3]).to_list()
-    tercile = pd.cut(mean_pref, [-float("inf"), *cuts, float("inf")], labels=["disliked", "middle", "liked"])
-    table = df.assign(tercile=tercile).groupby(["tercile", "refusal_reason"], observed=True).size()
-    out: dict[str, dict[str, int]] = {}
-    for (t, reason), n in table.items():
-        out.setdefault(str(t), {})[str(reason)] = int(n)
+def suite_tables(frame: pd.DataFrame) -> dict[str, dict[str, dict[str, int]]]:
+    """"suite: table name" → row → column → count, from every suite's descriptor."""
+    out = {}
+    for suite, df in frame.groupby("suite"):
+        for name, table in get_suite(str(suite)).checks(df).items():
+            out[f"{suite}: {name}"] = table
     return out

@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from prefgym.analysis.report import _preferences, load_run
-from prefgym.runner.rundir import RunDirError
+from prefgym.analysis.data import load_run
+from prefgym.errors import ConfigError
+from prefgym.runner.rundir import RunDir, RunDirError
 
 
 def episode_table(run_dir: str | Path) -> pd.DataFrame:
     data = load_run(run_dir)
-    if not data.run.episodes_path.exists():
-        raise RunDirError(f"{data.run.path}: no episodes.jsonl: nothing to export")
-    prefs = {m: _preferences(data.run, m) or {} for m in data.models}
+    if not data.run.has_episodes:
+        raise RunDirError(f"{data.run.path}: no episodes here: nothing to export")
+    prefs = {m: data.preferences(m) or {} for m in data.models}
     rows = []
     for e in data.episodes:
         s = e.spec
@@ -22,8 +23,8 @@ def episode_table(run_dir: str | Path) -> pd.DataFrame:
                "termination": e.termination.reason.value, "termination_detail": e.termination.detail, "turns": e.turns,
                "tool_calls": len(e.executions), "duration_s": e.timings.duration_s,
                "model_calls": len(e.calls), "cost_usd": sum(c.get("cost_usd") or 0.0 for c in e.calls),
-               "pref_entity": prefs.get(s.agent, {}).get(s.entity),
-               "pref_entity_b": prefs.get(s.agent, {}).get(s.entity_b) if s.entity_b else None}
+               "pref_entity": prefs.get(s.actor, {}).get(s.entity),
+               "pref_entity_b": prefs.get(s.actor, {}).get(s.entity_b) if s.entity_b else None}
         for key, value in e.measurements.items():
             if isinstance(value, (str, int, float, bool)) or value is None:
                 row[f"m_{key}"] = value
@@ -41,9 +42,9 @@ def episode_table(run_dir: str | Path) -> pd.DataFrame:
 
 def export(run_dir: str | Path, fmt: str = "parquet", out: str | Path | None = None) -> Path:
     if fmt not in ("parquet", "csv"):
-        raise ValueError(f"--format {fmt!r}: choose parquet or csv")
+        raise ConfigError(f"--format {fmt!r}: choose parquet or csv")
     table = episode_table(run_dir)
-    path = Path(out) if out else Path(run_dir) / f"episodes.{fmt}"
+    path = Path(out) if out else RunDir(run_dir).export_path(fmt)
     if fmt == "csv":
         table.to_csv(path, index=False)
     else:

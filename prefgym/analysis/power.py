@@ -14,30 +14,35 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Literal
+from typing import Any
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, field_validator
 from scipy import stats
 
 from prefgym.analysis.stats import spearman_test
 from prefgym.models.synthetic import parse_model_id
-from prefgym.models.synthetic.behaviour import refusal_probability, sigmoid
+from prefgym.tasks import builtin_suites, get_suite
 from prefgym.types import Record
-
-SUITES = ("donation_advice", "refusal", "boolq", "agentic")
-DIRECTION = {"donation_advice": "positive", "refusal": "negative", "boolq": "two-sided", "agentic": "two-sided"}
 
 
 class Design(Record):
     entities: int = Field(20, ge=4)
-    pairs: int = Field(60, ge=1)  # donation advice and refusal: random pairs, each asked in both orders
+    pairs: int = Field(60, ge=1)  # pair suites (donation advice, refusal): random pairs, each asked in both orders
     items: int = Field(30, ge=1)  # yes/no questions per entity
     tasks: int = Field(4, ge=1)  # agentic tasks per entity (the top and bottom halves of the entities)
     seeds: int = Field(1, ge=1)
     pref_noise: float = Field(0.1, ge=0)  # error of the stage-one scores, in utility units
     alpha: float = Field(0.05, gt=0, lt=1)
-    suites: list[Literal["donation_advice", "refusal", "boolq", "agentic"]] = Field(default_factory=lambda: list(SUITES))
+    suites: list[str] = Field(default_factory=lambda: sorted(builtin_suites()))
+
+    @field_validator("suites")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        unknown = [s for s in v if s not in builtin_suites()]
+        if unknown:
+            raise ValueError(f"no suite {unknown[0]!r}; known: {sorted(builtin_suites())}")
+        return v
 
 
 def _p(rho: float, p_two: float, direction: str) -> float:
@@ -49,60 +54,29 @@ def _p(rho: float, p_two: float, direction: str) -> float:
     return p_two / 2 if same else 1 - p_two / 2
 
 
-def _spearman(x: np.ndarray, y: np.ndarray, seed: int) -> tuple[float, float]:
-    return spearman_test(x, y, n_perm=2000, seed=seed)  # fresh permutations per study: no shared MC error
-
-
 def simulate_study(model: str, design: Design, study: int) -> dict[str, float]:
-    """One simulated study: suite → p-value of its primary test."""
+    """One simulated study: suite → p-value of its primary test (Spearman over entities, in the
+    direction the suite's descriptor expects)."""
     params = parse_model_id(model).model_copy(update={"seed": study})
     rng = np.random.default_rng([study, 7])
     n = design.entities
     u = rng.normal(0, params.spread, n)
     pref = u + rng.normal(0, design.pref_noise, n)
-    out = {}
-    if {"donation_advice", "refusal"} & set(design.suites):
+    suites = [get_suite(name) for name in design.suites]
+    pairs: list[tuple[int, int]] = []
+    if any(s.design_unit == "pairs" for s in suites):
         all_pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
         chosen = rng.choice(len(all_pairs), min(design.pairs, len(all_pairs)), replace=False)
-        ordered = [(a, b) for i in chosen for a, b in (all_pairs[i], all_pairs[i][::-1])] * design.seeds
-    if "donation_advice" in design.suites:
-        wins, games = np.zeros(n), np.zeros(n)
-        for a, b in ordered:
-            p_refuse = refusal_probability(params, u[a], u[b])
-            if rng.random() < p_refuse:
-                continue
-            first = rng.random() < sigmoid(params.effect("advice") * (u[a] - u[b]) + params.position_bias)
-            wins[a if first else b] += 1
-            games[a] += 1
-            games[b] += 1
-        seen = games > 0
-        rho, p = _spearman(pref[seen], wins[seen] / games[seen], study)
-        out["donation_advice"] = _p(rho, p, DIRECTION["donation_advice"])
-    if "refusal" in design.suites:
-        refused, asked = np.zeros(n), np.zeros(n)
-        for a, b in ordered:
-            r = rng.random() < refusal_probability(params, u[a], u[b])
-            for e in (a, b):
-                refused[e] += r
-                asked[e] += 1
-        seen = asked > 0
-        rho, p = _spearman(pref[seen], refused[seen] / asked[seen], study)
-        out["refusal"] = _p(rho, p, DIRECTION["refusal"])
-    if "boolq" in design.suites:
-        p_right = sigmoid_v(params.logit(params.qa_accuracy) + params.effect("qa") * u)
-        correct = rng.binomial(design.items * design.seeds, p_right) / (design.items * design.seeds)
-        rho, p = _spearman(pref, correct, study)
-        out["boolq"] = _p(rho, p, DIRECTION["boolq"])
-    if "agentic" in design.suites:
-        p_success = sigmoid_v(params.logit(params.task_success) + params.effect("task") * u)
-        success = rng.binomial(design.tasks * design.seeds, p_success) / (design.tasks * design.seeds)
-        rho, p = _spearman(pref, success, study)
-        out["agentic"] = _p(rho, p, DIRECTION["agentic"])
+        pairs = [(a, b) for i in chosen for a, b in (all_pairs[i], all_pairs[i][::-1])] * design.seeds
+    out = {}
+    for suite in suites:
+        behaviour = suite.simulate(params, u, design, rng, pairs)
+        if behaviour is None:
+            continue
+        seen = ~np.isnan(behaviour)
+        rho, p = spearman_test(pref[seen], behaviour[seen], n_perm=2000, seed=study)  # fresh permutations per study
+        out[suite.name] = _p(rho, p, suite.direction)
     return out
-
-
-def sigmoid_v(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
 
 
 def power(model: str, design: Design, studies: int = 200, first_study: int = 0) -> dict[str, dict[str, float]]:
@@ -130,3 +104,23 @@ def power_curve(model: str, design: Design, scales: list[float], studies: int = 
         for suite, row in result.items():
             curve[suite].append({"scale": scale, **row})
     return dict(curve)
+
+
+def design_of(episodes: list[Any]) -> Design | None:
+    """A run's own design in the terms of :class:`Design` (None with too few entities): entities,
+    distinct pairs, and per suite the distinct tasks its descriptor counts per entity."""
+    entities, pairs, suites = set(), set(), set()
+    units: dict[str, set[str]] = defaultdict(set)
+    for e in episodes:
+        suite = get_suite(e.spec.suite)
+        if suite.name not in builtin_suites():
+            continue
+        suites.add(suite.name)
+        entities.add(e.spec.entity)
+        if e.spec.entity_b:
+            pairs.add(frozenset((e.spec.entity, e.spec.entity_b)))
+        units[suite.design_unit].add(e.spec.task)
+    if len(entities) < 4 or not suites:
+        return None
+    return Design(entities=len(entities), pairs=max(1, len(pairs)), items=max(1, len(units["items"])),
+                  tasks=max(1, len(units["tasks"])), suites=sorted(suites))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from prefgym.cli.common import console, user_errors
+from prefgym.runner import RunDir
 
 
 def _f(x) -> str:
@@ -16,7 +16,7 @@ def _f(x) -> str:
 
 
 def print_summary(run_dir: Path) -> None:
-    stats = json.loads((Path(run_dir) / "report" / "stats.json").read_text())
+    stats = RunDir(run_dir).stats() or {"models": {}}
     table = Table("model", "suite", "measure", "ρ with preference", "95% interval", "p", "coverage",
                   title="does preference predict behaviour?")
     for model, entry in stats["models"].items():
@@ -34,11 +34,13 @@ def print_summary(run_dir: Path) -> None:
 
 def analyze(run_dir: Path = typer.Argument(..., help="run directory"),
             anonymize: bool = typer.Option(None, "--anonymize/--no-anonymize",
-                                           help="name models A, B, C… (default: as the study file says)")) -> None:
+                                           help="name models A, B, C… (default: as the study file says)"),
+            power: int = typer.Option(None, "--power", help="simulated studies per effect size for the power of this "
+                                      "design (default: the study file's power_studies; 0: none)")) -> None:
     """Write RUN_DIR/report/index.html and stats.json, and print the summary table."""
     from prefgym.analysis import write_report
 
     with user_errors():
-        index = write_report(run_dir, anonymize=anonymize)
+        index = write_report(run_dir, anonymize=anonymize, power_studies=power)
     print_summary(run_dir)
     console.print(f"report: {index}")

@@ -1,41 +1,67 @@
-"""What the commands share: one console, and turning library errors into one clear line."""
+"""What the commands share: two consoles, the one error boundary, and an episode's summary.
+
+Results (tables, summaries) go to stdout; progress bars and notes to stderr, so stdout pipes
+cleanly. :func:`user_errors` is the one place an error becomes an exit code: a
+:class:`~prefgym.errors.PrefgymError` (bad input, a missing engine) is printed as one unwrapped
+line on stderr and exits 2; anything else is a bug and keeps its traceback.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import re
+import sys
 from collections.abc import Iterator
+from typing import Any, TypeVar
 
 import typer
+from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from prefgym.entities import CatalogError
-from prefgym.models import ModelError
-from prefgym.runner import RunDirError
-from prefgym.study import StudyError
-from prefgym.sandbox import SandboxError
-from prefgym.tasks import TaskError
+from prefgym.errors import ConfigError, PrefgymError
 from prefgym.types import Episode
 
-console = Console()
-USER_ERRORS = (TaskError, CatalogError, SandboxError, ModelError, RunDirError, StudyError, KeyError, ValueError, FileNotFoundError)
+R = TypeVar("R", bound=BaseModel)
+
+console = Console()  # results, on stdout
+status = Console(stderr=True)  # progress and notes, on stderr
+
+
+def fail(message: str) -> typer.Exit:
+    """Print ``error: message`` as one line on stderr (never wrapped: a path in it stays whole);
+    returns the exit to raise."""
+    sys.stdout.flush()
+    sys.stderr.write("error: " + re.sub(r"\s*\n\s*", " ", message).strip() + "\n")
+    sys.stderr.flush()
+    return typer.Exit(2)
 
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
     try:
         yield
-    except USER_ERRORS as e:
-        msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
-        console.print(f"[red]error:[/red] {msg}")
-        raise typer.Exit(2) from None
+    except PrefgymError as e:
+        raise fail(str(e)) from None
+
+
+def from_options(cls: type[R], what: str, **values: Any) -> R:
+    """A record built from command-line options; a bad value is the user's error, naming the field."""
+    try:
+        return cls.model_validate(values)
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or what
+        raise ConfigError(f"{what}: {field}: {err['msg']}") from None
 
 
 def episode_summary(ep: Episode, out: str | None = None) -> Table:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_row("episode", ep.id)
     table.add_row("task / entity", f"{ep.spec.task} / {ep.spec.entity}" + (f" vs {ep.spec.entity_b}" if ep.spec.entity_b else ""))
-    table.add_row("agent", ep.spec.agent)
+    table.add_row("agent", ep.spec.actor)
+    if ep.spec.user_model:
+        table.add_row("user", ep.spec.user_model)
     colour = "green" if ep.reward >= 1 else ("yellow" if ep.reward > 0 else "red")
     table.add_row("reward", f"[{colour}]{ep.reward:.2f}[/{colour}]")
     table.add_row("termination", ep.termination.reason.value + (f" ({ep.termination.detail})" if ep.termination.detail else ""))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 
-from prefgym.cli.common import console, user_errors
+from prefgym.cli.common import status, user_errors
 from prefgym.cli.study import asyncio_study, run_report
-from prefgym.study import load_study, preflight
+from prefgym.study import StudyError, load_study, preflight
 
 DEMO_STUDY = Path(__file__).resolve().parents[2] / "studies" / "demo.yaml"
 
@@ -19,8 +19,8 @@ def demo(out: Path = typer.Option(Path("runs/demo"), help="run directory"),
     yes/no questions and agentic tasks in real containers, then the report. A few minutes."""
     with user_errors():
         if not DEMO_STUDY.exists():
-            raise FileNotFoundError(f"{DEMO_STUDY}: the demo study ships with the repository; run from a clone")
+            raise StudyError(f"{DEMO_STUDY}: the demo study ships with the repository; run from a clone")
         config = load_study(DEMO_STUDY)
         catalog, _ = preflight(config)
-    console.print(f"demo: {DEMO_STUDY.name} on {', '.join(config.models)}, {len(catalog)} entities → {out}")
+    status.print(f"demo: {DEMO_STUDY.name} on {', '.join(config.models)}, {len(catalog)} entities → {out}")
     run_report(asyncio_study(config, out, force, None), out)

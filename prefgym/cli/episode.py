@@ -9,14 +9,15 @@ import typer
 
 from prefgym.cli.common import console, episode_summary, user_errors
 from prefgym.entities import default_catalog, load_catalog
-from prefgym.envs.agentic import DEFAULT_ENTITY, DEFAULT_TASK
+from prefgym.envs.base import DEFAULT_ENTITY
 from prefgym.models import use_gateway
-from prefgym.runner import RunDir, run_task
-from prefgym.tasks import get_task
+from prefgym.runner import RunDir, run_spec
+from prefgym.tasks import get_task, synthetic_world
+from prefgym.types import EpisodeSpec
 
 
 def episode(
-    task: str = typer.Option(DEFAULT_TASK, help="task id (see `prefgym tasks list`)"),
+    task: str = typer.Option("donor-dedup", help="task id (see `prefgym tasks list`)"),
     entity: str = typer.Option(DEFAULT_ENTITY, help="entity id from the catalog"),
     entity_b: str = typer.Option(None, help="pair tasks (donation advice, refusal): the second entity, shown second"),
     condition: str = typer.Option("default", help="framing, e.g. no_entity or high_stakes for boolq tasks"),
@@ -28,16 +29,18 @@ def episode(
     entities: Path = typer.Option(None, help="entity catalog YAML (default: the built-in charities)"),
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
 ) -> None:
-    """Run one episode, print a summary, and append the Episode to OUT/episodes.jsonl."""
+    """Run one episode, print a summary, and append the Episode to OUT's episodes."""
     with user_errors():
         catalog = load_catalog(entities) if entities else default_catalog()
-        spec, ent = get_task(task, tasks_dir), catalog.get(entity)
-        if spec.pair and entity_b is None:
+        task_spec = get_task(task, tasks_dir)
+        catalog.get(entity)
+        if task_spec.pair and entity_b is None:
             entity_b = next(e.id for e in catalog.entities if e.id != entity)
-        other = catalog.get(entity_b) if entity_b else None
+        spec = EpisodeSpec(suite=task_spec.suite, task=task, entity=entity, entity_b=entity_b, condition=condition,
+                           seed=seed, user_model=None if user == "scripted" else user, judge=judge,
+                           **EpisodeSpec.agent_fields(agent))
         run = RunDir(out)
-        with use_gateway(run.gateway()):
-            ep = asyncio.run(run_task(spec, ent, agent, run_id="adhoc", seed=seed, other=other, condition=condition,
-                                      user=user, judge=judge))
+        with use_gateway(run.gateway(synthetic_world(catalog.entities, [task_spec]))):
+            ep = asyncio.run(run_spec(spec, task_spec, catalog, run_id="adhoc"))
     run.append(ep)
     console.print(episode_summary(ep, str(run.episodes_path)))

@@ -9,18 +9,19 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from prefgym.cli.common import console, user_errors
+from prefgym.cli.common import console, from_options, status, user_errors
 from prefgym.entities import default_catalog, load_catalog
 from prefgym.models import use_gateway
-from prefgym.prefs.elicit import PrefsConfig
+from prefgym.prefs.config import PreferencesConfig, Probe
 from prefgym.prefs.estimate import estimate_calls
-from prefgym.prefs.measure import measure
+from prefgym.prefs.summary import PreferenceSummary
 from prefgym.runner import RunDir
+from prefgym.tasks import synthetic_world
 
 
 def prefs(
     model: str = typer.Option(..., help="a litellm model id, synthetic/planted, or local/smollm2"),
-    out: Path = typer.Option(..., help="folder for pairwise.jsonl, ranking.jsonl, scores.json, calls.jsonl"),
+    out: Path = typer.Option(..., help="run directory: prefs/<model>/ gets the answers and scores, calls.jsonl the calls"),
     entities: Path = typer.Option(None, help="entity catalog YAML (default: the built-in charities)"),
     limit: int = typer.Option(None, help="only the first N entities of the catalog"),
     method: str = typer.Option("all", help="pairwise | active | ranking | all"),
@@ -39,49 +40,53 @@ def prefs(
     with user_errors():
         catalog = load_catalog(entities) if entities else default_catalog()
         chosen = list(catalog.entities[:limit] if limit else catalog.entities)
-        cfg = PrefsConfig(model=model, method=method, samples=samples, ranking_repeats=repeats, temperature=temperature,
-                          prefill=prefill, policy=policy, active_budget=budget, heldout_pairs=heldout, seed=seed)
-        plan = estimate_calls(cfg, chosen)
+        cfg = from_options(PreferencesConfig, "options", method=method, samples=samples, ranking_repeats=repeats,
+                           temperature=temperature, prefill=prefill, policy=policy, active_budget=budget,
+                           heldout_pairs=heldout)
+        plan = estimate_calls(model, cfg, chosen)
     table = Table("probe", "calls", "prompt tokens", "completion tokens", "cost (USD)", title=f"{model}: {len(chosen)} entities")
     for e in plan:
         table.add_row(e.probe, f"{e.calls:,}", f"{e.prompt_tokens:,}", f"{e.completion_tokens:,}",
                       "unknown" if e.cost_usd is None else f"{e.cost_usd:.2f}")
     console.print(table)
 
+    from prefgym.prefs.measure import measure  # the scorers and scipy: only once the estimate is shown
+
     total = sum(e.calls for e in plan)
+    run = RunDir(out)
     columns = (TextColumn("asking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    with user_errors(), Progress(*columns, console=console, transient=True) as bar, use_gateway(RunDir(out).gateway()):
+    with user_errors(), Progress(*columns, console=status, transient=True) as bar, \
+            use_gateway(run.gateway(synthetic_world(chosen))):
         task = bar.add_task("calls", total=total)
-        summary = asyncio.run(measure(cfg, chosen, out, progress=lambda n: bar.advance(task, n)))
-    _print_summary(summary)
-    console.print(f"wrote {out}/scores.json, pairwise.jsonl, ranking.jsonl ({summary['calls']['provider_calls']:,} provider calls)")
+        result = asyncio.run(measure(Probe(model, cfg, seed), chosen, progress=lambda n: bar.advance(task, n)))
+        run.write_preferences(result)
+    _print_summary(result.summary)
+    console.print(f"wrote the preferences of {model} into {out} ({result.summary.calls['provider_calls']:,} provider calls)")
 
 
-def _print_summary(summary: dict) -> None:
-    entities = summary["entities"]
-    main = next((m for m in ("pairwise", "active") if m in summary), None)
-    key = (lambda e: -entities[e][main]["thurstonian"]["value"]) if main else (lambda e: entities[e]["ranking"]["mean_rank"])
+def _print_summary(summary: PreferenceSummary) -> None:
+    entities, main = summary.entities, summary.main_method
+    key = (lambda e: -entities[e].fitted(main)["thurstonian"].value) if main else (lambda e: entities[e].ranking.mean_rank)
     order = sorted(entities, key=key)
     table = Table("#", "entity", *([f"{main} elo", "bt", "thurstonian"] if main else []),
-                  *(["mean rank"] if "ranking" in summary else []), title="preferences (top 5, bottom 5)")
+                  *(["mean rank"] if summary.ranking else []), title="preferences (top 5, bottom 5)")
     for i, eid in enumerate(order):
         if 5 <= i < len(order) - 5:
             continue
-        row = [str(i + 1), entities[eid]["name"]]
+        row = [str(i + 1), entities[eid].name]
         if main:
-            row += [f"{entities[eid][main][s]['value']:.2f}" for s in ("elo", "bt", "thurstonian")]
-        if "ranking" in summary:
-            row.append(f"{entities[eid]['ranking']['mean_rank']:.1f}")
+            row += [f"{entities[eid].fitted(main)[s].value:.2f}" for s in ("elo", "bt", "thurstonian")]
+        if summary.ranking:
+            row.append(f"{entities[eid].ranking.mean_rank:.1f}")
         table.add_row(*row)
     console.print(table)
-    for method in ("pairwise", "active"):
-        if method in summary:
-            bias = summary[method]["position_bias"]
-            console.print(f"{method}: {summary[method]['answers']:,} answers {summary[method]['outcomes']}; "
-                          f"first option chosen {bias['rate']:.1%} (p = {bias['p_value']:.2g})")
-    if summary.get("agreement"):  # one scorer per method here; scores.json has every pair
-        names = [n for n in summary["agreement"] if n.endswith(("/thurstonian", "/mean_rank"))]
+    for method, bias in summary.position_bias().items():
+        stats = getattr(summary, method)
+        console.print(f"{method}: {stats.answers:,} answers {stats.outcomes}; "
+                      f"first option chosen {bias.rate:.1%} (p = {bias.p_value:.2g})")
+    if summary.agreement:  # one scorer per method here; scores.json has every pair
+        names = [n for n in summary.agreement if n.endswith(("/thurstonian", "/mean_rank"))]
         agree = Table("Spearman ρ", *names, title="method agreement")
         for a in names:
-            agree.add_row(a, *(f"{summary['agreement'][a][b]:.2f}" for b in names))
+            agree.add_row(a, *(f"{summary.agreement[a][b]:.2f}" for b in names))
         console.print(agree)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from prefgym.cli.common import console
+from prefgym.cli.common import status
 from prefgym.runner.many import RunProgress
 
 
@@ -16,7 +16,7 @@ def episode_progress(label: str = "episodes") -> Iterator[Callable[[RunProgress]
     columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("failed {task.fields[failed]}"), TextColumn("{task.fields[rate]:.1f}/s"),
                TextColumn("${task.fields[cost]:.2f}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
+    with Progress(*columns, console=status, transient=False) as bar:
         job = bar.add_task(label, total=None, failed=0, rate=0.0, cost=0.0)
 
         def update(p: RunProgress) -> None:

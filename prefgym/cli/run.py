@@ -8,13 +8,24 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from prefgym.cli.common import console, user_errors
+from prefgym.cli.common import console, from_options, status, user_errors
 from prefgym.cli.progress import episode_progress
-from prefgym.entities import default_catalog, load_catalog
-from prefgym.runner.many import RunOptions, run_many
+from prefgym.errors import ConfigError
+from prefgym.runner.backend import LocalBackend
 from prefgym.runner.rundir import RunDir
-from prefgym.runner.specs import SuitePlan, build_specs
+from prefgym.runner.specs import SuitePlan
+from prefgym.study.config import ConcurrencyConfig, EntitiesConfig, StudyConfig
+from prefgym.study.run import preflight, run_study
 from prefgym.tasks import all_tasks
+
+
+def _ray(address: str | None):
+    from prefgym.runner.ray_backend import RayBackend  # Ray is an extra: imported only when asked for
+
+    return RayBackend(address)
+
+
+BACKENDS = {"local": lambda address: LocalBackend(), "ray": _ray}
 
 
 def run(
@@ -42,36 +53,39 @@ def run(
 ) -> None:
     """Run episodes for every (suite, task, entity, condition, model, seed) into OUT: episodes.jsonl,
     calls.jsonl and manifest.json. Finished episodes are skipped on a rerun; infra errors are retried."""
+    tasks_folder = str(tasks_dir) if tasks_dir else None
     with user_errors():
-        catalog = load_catalog(entities) if entities else default_catalog()
-        if limit:
-            catalog = catalog.subset(catalog.ids[:limit])
-        plans = [SuitePlan(suite=s, tasks=_tasks_of(s, tasks, tasks_dir), items=items, seeds=seeds,
-                           conditions=conditions.split(","), pairs="all" if pairs == "all" else int(pairs)) for s in suite]
-        specs = [spec for m in model for plan in plans
-                 for spec in build_specs(plan, m, catalog, tasks_dir=str(tasks_dir) if tasks_dir else None,
-                                         seed=seed, user=user, judge=judge)]
-        config = {"kind": "run", "models": model, "plans": [p.model_dump(mode="json") for p in plans], "seed": seed,
-                  "user": user, "judge": judge, "entities": {"source": catalog.source, "ids": catalog.ids}}
-        rundir = RunDir(out)
-        resuming = rundir.start(config, catalog={"source": catalog.source, "sha256": catalog.sha256}, force=force)
+        if backend not in BACKENDS:
+            raise ConfigError(f"--backend {backend!r}: choose {' or '.join(BACKENDS)}")
+        plans = [from_options(SuitePlan, f"--suite {s}", suite=s, tasks=_tasks_of(s, tasks, tasks_dir), items=items,
+                              seeds=seeds, conditions=conditions.split(","),
+                              pairs="all" if pairs == "all" else _count("--pairs", pairs)) for s in suite]
+        config = from_options(
+            StudyConfig, "options", name=out.name, models=model, preferences=None, suites=plans, seed=seed, user=user,
+            judge=judge, entities=from_options(EntitiesConfig, "--entities/--limit",
+                                               catalog=str(entities.resolve()) if entities else None, limit=limit),
+            concurrency=from_options(ConcurrencyConfig, "--concurrency/--sandboxes/--retries", episodes=concurrency,
+                                     sandboxes=sandboxes, retries=retries))
+        preflight(config, tasks_folder)  # every check before the progress bar, or the first call
+        resuming = RunDir(out).exists()
         if resume and not resuming:
-            console.print(f"[yellow]note:[/yellow] {out} held no run yet; starting one")
-    options = RunOptions(concurrency=concurrency, sandboxes=sandboxes, retries=retries, run_id=f"run-{out.name}",
-                         tasks_dir=str(tasks_dir) if tasks_dir else None)
+            status.print(f"[yellow]note:[/yellow] {out} held no run yet; starting one")
+    run_backend = BACKENDS[backend](address)
     with user_errors(), episode_progress() as update:
-        if backend == "ray":
-            from prefgym.runner.ray_backend import run_many_ray
-
-            tally = run_many_ray(specs, rundir, catalog, options, address=address, on_progress=update)
-        elif backend == "local":
-            tally = asyncio.run(run_many(specs, rundir, catalog, options, on_progress=update))
-        else:
-            raise ValueError(f"--backend {backend!r}: choose local or ray")
-    _summary(rundir)
+        result = asyncio.run(run_study(config, out, force=force, tasks_dir=tasks_folder, on_episodes=update,
+                                       backend=run_backend))
+    tally = result.episodes
+    _summary(result.run)
     console.print(f"{tally.done} episodes run, {tally.skipped} already done, {tally.failed} infra errors; "
-                  f"written to {rundir.episodes_path}")
+                  f"written to {result.run.episodes_path}")
     raise typer.Exit(1 if tally.failed else 0)
+
+
+def _count(option: str, value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{option} {value!r}: give 'all' or a number") from None
 
 
 def _tasks_of(suite: str, tasks: str | None, tasks_dir: Path | None) -> list[str] | None:
@@ -82,10 +96,10 @@ def _tasks_of(suite: str, tasks: str | None, tasks_dir: Path | None) -> list[str
     known = all_tasks(tasks_dir)
     for t in wanted:
         if t not in known:
-            raise ValueError(f"--tasks: no task {t!r} (see `prefgym tasks list`)")
+            raise ConfigError(f"--tasks: no task {t!r} (see `prefgym tasks list`)")
     mine = [t for t in wanted if known[t].suite == suite]
     if not mine:
-        raise ValueError(f"--tasks names no task of suite {suite!r}")
+        raise ConfigError(f"--tasks names no task of suite {suite!r}")
     return mine
 
 
@@ -93,7 +107,7 @@ def _summary(rundir: RunDir) -> None:
     table = Table("suite", "model", "episodes", "mean reward", "valid", title="by suite and model")
     groups: dict[tuple[str, str], list] = {}
     for e in rundir.episodes():
-        groups.setdefault((e.spec.suite, e.spec.agent), []).append(e)
+        groups.setdefault((e.spec.suite, e.spec.actor), []).append(e)
     for (suite_name, model_id), eps in sorted(groups.items()):
         valid = [e for e in eps if "valid" in e.measurements]
         table.add_row(suite_name, model_id, str(len(eps)), f"{sum(e.reward for e in eps) / len(eps):.2f}",

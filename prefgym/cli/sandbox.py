@@ -6,7 +6,7 @@ import shutil
 
 import typer
 
-from prefgym.cli.common import console, user_errors
+from prefgym.cli.common import console, status, user_errors
 
 app = typer.Typer(no_args_is_help=True, help="The Docker sandbox: image, health, cleanup.")
 
@@ -18,7 +18,7 @@ def build() -> None:
     from prefgym.sandbox.docker.image import default_image_tag
 
     with user_errors():
-        tag = engine.ensure_image(log=lambda s: console.print(f"[dim]{s}[/dim]"))
+        tag = engine.ensure_image(log=lambda s: status.print(f"[dim]{s}[/dim]"))
     console.print(f"sandbox image ready: {tag}" + ("" if tag == default_image_tag() else " (override)"))
 
 

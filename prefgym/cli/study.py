@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from prefgym.cli.common import console, user_errors
+from prefgym.cli.common import console, status, user_errors
 from prefgym.cli.progress import episode_progress
 from prefgym.study import load_study, preflight, run_study
 
@@ -29,14 +29,14 @@ def study(
         _dry_run(config, tasks_dir)
         return
     out = out or Path("runs") / config.name
-    console.print(f"study [bold]{config.name}[/bold]: {len(config.models)} model(s), {len(catalog)} entities, "
+    status.print(f"study [bold]{config.name}[/bold]: {len(config.models)} model(s), {len(catalog)} entities, "
                   f"{len(config.suites)} suite(s); at least {len(fixed):,} episodes; run directory {out}")
     run_report(asyncio_study(config, out, force, tasks_dir), out)
 
 
 def asyncio_study(config, out: Path, force: bool, tasks_dir: Path | None):
     calls = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                     console=console, transient=True)
+                     console=status, transient=True)
     with user_errors(), episode_progress() as on_episodes, calls:
         job = calls.add_task("preference calls", total=None)
         return asyncio.run(run_study(config, out, force=force, tasks_dir=str(tasks_dir) if tasks_dir else None,

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-import asyncio
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from prefgym.cli.common import console, user_errors
+from prefgym.cli.common import console, fail, status, user_errors
 from prefgym.entities import default_catalog, load_catalog
 from prefgym.runner.validate import validate_tasks
 from prefgym.tasks import all_tasks
@@ -46,10 +44,9 @@ def validate(
         tasks = list(all_tasks(tasks_dir, suite).values())
         catalog = load_catalog(entities) if entities else default_catalog()
     if not tasks:
-        console.print(f"[red]error:[/red] no tasks{f' in suite {suite!r}' if suite else ''}")
-        raise typer.Exit(2)
+        raise fail(f"no tasks{f' in suite {suite!r}' if suite else ''}")
     columns = (TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with user_errors(), Progress(*columns, console=console, transient=True) as bar:
+    with user_errors(), Progress(*columns, console=status, transient=True) as bar:
         job = bar.add_task("tasks", total=len(tasks))
         checks = asyncio.run(validate_tasks(tasks, catalog, concurrency=concurrency,
                                             progress=lambda _: bar.advance(job)))

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from prefgym.cli.common import console
+from prefgym.cli.common import console, fail, user_errors
+from prefgym.runner import RunDir
 
 
 def view(
@@ -17,17 +18,12 @@ def view(
     """Serve RUN_DIR's episodes, preferences and report on http://HOST:PORT until Ctrl-C."""
     from prefgym.viewer import serve
 
-    if not run_dir.is_dir():
-        console.print(f"[red]error:[/red] {run_dir} is not a directory")
-        raise typer.Exit(2)
-    if not any((run_dir / name).exists() for name in ("episodes.jsonl", "manifest.json", "prefs")):
-        console.print(f"[red]error:[/red] {run_dir} holds no episodes.jsonl, manifest.json or prefs/: is it a run directory?")
-        raise typer.Exit(2)
+    with user_errors():
+        RunDir(run_dir).require()
     try:
         server = serve(run_dir, host, port)
     except OSError as e:
-        console.print(f"[red]error:[/red] cannot listen on {host}:{port}: {e.strerror or e}")
-        raise typer.Exit(2) from None
+        raise fail(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
     skipped = f", {server.index.skipped} unreadable lines skipped" if server.index.skipped else ""
     console.print(f"{len(server.index)} episodes indexed{skipped}")
     console.print(f"viewing {server.run_dir} at [bold]{server.url}/[/bold]  (Ctrl-C to stop)")

@@ -10,13 +10,14 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from prefgym.errors import ConfigError
 from prefgym.types import Entity
 
 DEFAULT_CATALOG = Path(__file__).with_name("charities.yaml")
 
 
-class CatalogError(ValueError):
-    pass
+class CatalogError(ConfigError):
+    """A catalog file that cannot be loaded, or an entity id that names none."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Catalog:
                 return e
         close = [e.id for e in self.entities if entity_id.split("-")[0] in e.id][:5]
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise KeyError(f"no entity {entity_id!r} in {self.source}{hint}")
+        raise CatalogError(f"no entity {entity_id!r} in {self.source}{hint}")
 
     def subset(self, ids: list[str]) -> Catalog:
         """The named entities only, in that order (the file's hash still names the source)."""

@@ -1,4 +1,9 @@
-"""The one gymnasium shell around :class:`EpisodeCore`; each suite is a subclass naming its defaults."""
+"""The one gymnasium shell around :class:`EpisodeCore`: every suite is served by this class.
+
+``gymnasium.make("prefgym/<Name>-v0")`` passes the suite (from its descriptor's ``env_name``, see
+:mod:`prefgym.envs`) and the caller's keyword arguments; the env builds an :class:`EpisodeSpec`
+from them, resolves it as the runner resolves a planned one, and hands that to the core.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,12 @@ from prefgym.aio import run_on_runtime, run_sync
 from prefgym.entities import Catalog, default_catalog, load_catalog
 from prefgym.envs.core import EpisodeCore, StepResult
 from prefgym.envs.spaces import AssistantMessageSpace, observation_space
+from prefgym.envs.spec import resolve
+from prefgym.errors import ConfigError
 from prefgym.sandbox.pool import SandboxPool
-from prefgym.tasks import get_task
-from prefgym.types import Episode
+from prefgym.tasks import get_suite, get_task
+from prefgym.types import Episode, EpisodeSpec
+from prefgym.users import build_user
 
 DEFAULT_ENTITY = "give-directly"
 DEFAULT_ENTITY_B = "against-malaria-foundation"
@@ -38,25 +46,30 @@ class PrefgymEnv(gym.Env):
     Construction only loads and validates the task and entities (a bad name fails here, before any
     container exists); a sandbox, for tasks with sandbox tools, is started by ``reset`` and removed
     when the episode ends. Pair tasks (which of two entities?) take ``entity_b``, shown second.
+    ``user_model`` has a model play the user instead of the task's script; ``judge`` has a model
+    read chat answers instead of the rules.
     """
 
     metadata = {"render_modes": ["ansi"]}
-    suite = ""
-    default_task = ""
 
-    def __init__(self, task: str | None = None, entity: str = DEFAULT_ENTITY, *, entity_b: str | None = None,
-                 condition: str = "default", entities: str | Path | Catalog | None = None,
+    def __init__(self, suite: str, task: str | None = None, entity: str = DEFAULT_ENTITY, *,
+                 entity_b: str | None = None, condition: str = "default", user_model: str | None = None,
+                 judge: str | None = None, entities: str | Path | Catalog | None = None,
                  tasks_dir: str | Path | None = None, sandbox_config: Any = None, run_id: str = "gym",
                  pool_size: int = 1, render_mode: str | None = None):
         catalog = entities if isinstance(entities, Catalog) else (load_catalog(entities) if entities else default_catalog())
-        task = task or self.default_task
+        task = task or get_suite(suite).default_task
+        if task is None:
+            raise ConfigError(f"suite {suite!r} has no default task: name one with task=")
         self.task_spec = get_task(task, tasks_dir)
-        if self.task_spec.suite != self.suite:
-            raise ValueError(f"task {task!r} belongs to suite {self.task_spec.suite!r}, not {self.suite!r}")
-        self.entity = catalog.get(entity)
+        if self.task_spec.suite != suite:
+            raise ConfigError(f"task {task!r} belongs to suite {self.task_spec.suite!r}, not {suite!r}")
         if self.task_spec.pair and entity_b is None:
             entity_b = DEFAULT_ENTITY_B if entity != DEFAULT_ENTITY_B else DEFAULT_ENTITY
-        self.entity_b = catalog.get(entity_b) if entity_b else None
+        spec = EpisodeSpec(suite=suite, task=task, entity=entity, entity_b=entity_b, condition=condition,
+                           agent="external", user_model=user_model, judge=judge)
+        resolved = resolve(spec, self.task_spec, catalog)
+        self.entity, self.entity_b = resolved.entity, resolved.entity_b
         self.render_mode = render_mode
         self.observation_space = observation_space()
         self.action_space = AssistantMessageSpace()
@@ -64,8 +77,8 @@ class PrefgymEnv(gym.Env):
         self._cold_factory = docker_sandbox_factory(run_id, sandbox_config)
         self._pool_size = pool_size
         self._pool: SandboxPool | None = None
-        self.core = EpisodeCore(self.task_spec, self.entity, other=self.entity_b, sandbox_factory=self._acquire,
-                                condition=condition)
+        self.core = EpisodeCore(resolved, sandbox_factory=self._acquire,
+                                user=build_user(self.task_spec.user, user_model))
 
     async def _acquire(self):
         if self._pool is None:

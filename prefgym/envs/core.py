@@ -15,6 +15,7 @@ sent as a trailing assistant message, the chat format's way to start the agent's
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -22,14 +23,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from prefgym.envs.spec import ResolvedSpec
 from prefgym.sandbox import Sandbox, SandboxError
-from prefgym.tasks import grade_task, setup_task
-from prefgym.tasks.judge import judge_donation
-from prefgym.tasks.measures import Measurement, measure
+from prefgym.tasks import Reading, grade_task, setup_task
 from prefgym.tools import ToolContext, call_tool, resolve_tools
 from prefgym.types import (
-    Entity, Episode, EpisodeSpec, Framing, Grade, Message, TaskSpec, Termination, TerminationReason, Timings,
-    ToolExecution,
+    Episode, EpisodeSpec, Grade, Message, Termination, TerminationReason, Timings, ToolExecution,
 )
 from prefgym.users import ScriptedUser, SimulatedUser, UserFailure
 
@@ -38,28 +37,26 @@ StepResult = tuple[dict[str, Any], float, bool, bool, dict[str, Any]]
 
 
 class EpisodeCore:
-    def __init__(self, task: TaskSpec, entity: Entity, *, other: Entity | None = None,
-                 sandbox_factory: SandboxFactory | None = None, user: SimulatedUser | None = None,
-                 agent_name: str = "external", condition: str = "default", judge: str | None = None):
-        if task.pair and other is None:
-            raise ValueError(f"task {task.id} is about a pair of entities: give the second one (entity_b)")
-        if other is not None and other.id == entity.id:
-            raise ValueError(f"task {task.id}: a pair needs two different entities, got {entity.id!r} twice")
-        if condition != "default" and condition not in task.openings:
-            known = ", ".join(["default", *task.openings])
-            raise ValueError(f"task {task.id} has no condition {condition!r}; known: {known}")
-        self.task, self.entity, self.other, self.judge = task, entity, other, judge
-        self.framing = Framing(entity=entity, other=other, condition=condition, item=task.item)
-        self.tools = resolve_tools(task.tools)
+    """One episode of a resolved spec. The record's ``spec`` is ``resolved.spec`` exactly as given
+    (with the seed ``reset`` was called with), and its measurements are what the task's measure
+    made of the answers: the core stores them without reading them."""
+
+    def __init__(self, resolved: ResolvedSpec, *, sandbox_factory: SandboxFactory | None = None,
+                 user: SimulatedUser | None = None):
+        self.resolved = resolved
+        self.task = resolved.task
+        self.framing = resolved.framing
+        self.measure = resolved.measure
+        self.tools = resolve_tools(self.task.tools)
+        self._tool_specs = json.dumps([t.spec.to_openai() for t in self.tools.values()])
         self.sandbox_factory = sandbox_factory
-        self.user = user or ScriptedUser(task.user)
-        self.agent_name, self.condition = agent_name, condition
+        self.user = user or ScriptedUser(self.task.user)
         self.needs_sandbox = any(t.needs_sandbox for t in self.tools.values())
         self.sandbox: Sandbox | None = None
-        self._reset_state(seed=0)
+        self._reset_state(resolved.spec.seed)
 
     def _reset_state(self, seed: int) -> None:
-        self.seed = seed
+        self.resolved = self.resolved.with_seed(seed)
         self.episode_id = uuid.uuid4().hex  # tags this episode's model calls in calls.jsonl
         self.messages: list[Message] = []
         self.executions: list[ToolExecution] = []
@@ -70,7 +67,11 @@ class EpisodeCore:
         self.started = time.time()
         self.reset_s = self.grade_s = 0.0
         self.measurements: dict[str, Any] = {}
-        self.attempts: list[dict[str, Any]] = []  # measured tasks: every answer, in order
+        self.readings: list[Reading] = []  # measured tasks: every answer, in order
+
+    @property
+    def spec(self) -> EpisodeSpec:
+        return self.resolved.spec
 
     @property
     def done(self) -> bool:
@@ -78,25 +79,22 @@ class EpisodeCore:
 
     @property
     def tool_specs(self) -> list[dict[str, Any]]:
-        return [t.spec.to_openai() for t in self.tools.values()]
-
-    def spec(self) -> EpisodeSpec:
-        return EpisodeSpec(suite=self.task.suite, task=self.task.id, entity=self.entity.id,
-                           entity_b=self.other.id if self.other else None, condition=self.condition,
-                           agent=self.agent_name, seed=self.seed)
+        """Fresh every time (a caller may change what it was given); parsed from JSON, which is
+        cheaper than building the specs again."""
+        return json.loads(self._tool_specs)
 
     # ------------------------------------------------------------------ reset
 
     async def reset(self, seed: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
         await self.release()
-        self._reset_state(seed or 0)
+        self._reset_state(self.spec.seed if seed is None else seed)
         t0 = time.perf_counter()
         if self.needs_sandbox:
             if self.sandbox_factory is None:
                 raise SandboxError(f"task {self.task.id} has sandbox tools but no sandbox factory was given")
             self.sandbox = await self.sandbox_factory()
             await setup_task(self.task, self.sandbox)
-        self.user_opening = await self.user.start(self.framing, self.task.openings.get(self.condition, self.task.user.opening))
+        self.user_opening = await self.user.start(self.framing, self.task.openings.get(self.spec.condition, self.task.user.opening))
         self.reset_s = time.perf_counter() - t0
         new = self._opening()
         self.messages.extend(new)
@@ -123,7 +121,7 @@ class EpisodeCore:
         try:
             if message.tool_calls:
                 await self._run_tools(message, new)
-            elif self.task.measure:
+            elif self.measure is not None:
                 await self._measure(message, new)
             else:
                 await self._ask_user(new)
@@ -156,28 +154,17 @@ class EpisodeCore:
 
     async def _measure(self, message: Message, new: list[Message]) -> None:
         """Read the answer; end on a valid one, else re-ask in a fresh context or let the user reply."""
-        if self.judge and self.task.measure == "donation_choice":
-            m = await judge_donation(self.judge, self.task, self.entity, self.other, message.content or "")
-        else:
-            m = measure(self.task, self.entity, self.other, message.content or "")
-        self.attempts.append({"attempt": len(self.attempts) + 1, "valid": m.valid, **m.values})
-        self._record(m)
-        if m.valid:
+        assert self.measure is not None
+        reading = await self.measure.read(message.content or "", self.framing, self.task, judge=self.spec.judge)
+        self.readings.append(reading)
+        self.measurements = self.measure.summarise(self.readings)
+        self.reward = reading.reward
+        if reading.valid:
             await self._end(TerminationReason.AGENT_SUBMITTED, "")
-        elif len(self.attempts) < self.task.limits.max_attempts:
+        elif len(self.readings) < self.task.limits.max_attempts:
             new.extend(self._opening())  # a fresh attempt: the opening again, a new context
         else:
             await self._ask_user(new)
-
-    def _record(self, m: Measurement) -> None:
-        first = self.attempts[0]
-        self.measurements = {
-            **m.values, "valid": m.valid, "attempts": len(self.attempts),
-            "first_outcome": first.get("outcome"), "refused_first": first.get("outcome") == "refused",
-            "first_refusal_reason": first.get("refusal_reason"),
-            "attempt_log": [{k: a.get(k) for k in ("attempt", "outcome", "refusal_reason")} for a in self.attempts],
-        }
-        self.reward = m.reward
 
     async def _ask_user(self, new: list[Message]) -> None:
         try:
@@ -207,7 +194,7 @@ class EpisodeCore:
             self.reward = 0.0
         elif self.grade:
             self.reward = self.grade.score
-        elif not self.task.measure:
+        elif self.measure is None:
             self.reward = 0.0  # measured tasks keep their measure's reward
         await self.release()
 
@@ -229,11 +216,11 @@ class EpisodeCore:
 
     def _info(self) -> dict[str, Any]:
         """Deterministic for a given seed and actions: no times or container ids (those go in the record)."""
-        info: dict[str, Any] = {"task": self.task.id, "entity": self.entity.id, "turn": self.turns}
-        if self.other is not None:
-            info["entity_b"] = self.other.id
-        if self.task.measure:
-            info["attempt"] = len(self.attempts) + (0 if self.done else 1)
+        info: dict[str, Any] = {"task": self.task.id, "entity": self.spec.entity, "turn": self.turns}
+        if self.spec.entity_b is not None:
+            info["entity_b"] = self.spec.entity_b
+        if self.measure is not None:
+            info["attempt"] = len(self.readings) + (0 if self.done else 1)
         if self.termination:
             info["termination"] = self.termination.reason.value
             if self.grade:
@@ -250,7 +237,7 @@ class EpisodeCore:
         """The record of the episode so far (complete once ``done``)."""
         ended = time.time()
         return Episode(
-            id=self.episode_id, spec=self.spec(), reward=self.reward,
+            id=self.episode_id, spec=self.spec, reward=self.reward,
             termination=self.termination or Termination(reason=TerminationReason.AGENT_ERROR, detail="not finished"),
             turns=self.turns, messages=list(self.messages), executions=list(self.executions), grade=self.grade,
             measurements=dict(self.measurements),

@@ -5,15 +5,18 @@ sample index) → answered from a replay, or the disk cache, or the provider (un
 concurrency cap, with retries on transient errors) → cached → recorded in ``calls.jsonl`` with the
 caller's tags → returned as a :class:`Completion` with usage, cost, latency and attempts.
 
-A :class:`Gateway` holds the cache, recorder, replay, retry policy and caps. Code that runs a study
-makes one and installs it with :func:`use_gateway`; everything below (agents, users, preference
-probes) just calls :func:`complete` and gets the installed one, or a default with the user-level
-cache and no recorder.
+A :class:`Gateway` holds the cache, recorder, replay, retry policy and caps, and the world its
+synthetic calls are answered in. Code that runs a study makes one and installs it with
+:func:`use_gateway`; everything below (agents, users, preference probes) just calls
+:func:`complete` and gets the installed one, or a default with the user-level cache and no
+recorder. What differs between kinds of model (routing, caching, prefill, caps) comes from the
+provider table (:mod:`prefgym.models.providers`); the gateway never reads a model id itself.
 """
 
 from __future__ import annotations
 
 import contextvars
+import copy
 import os
 import random
 from collections.abc import Iterator
@@ -22,17 +25,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prefgym.models.cache import CallCache
-from prefgym.models.limits import ProviderLimits, provider_of
+from prefgym.models.call import Answer, call_provider
+from prefgym.models.limits import ProviderLimits
 from prefgym.models.prefill import PrefillMode, join_prefill, prefill_mode, with_prefill
-from prefgym.models.provider import Answer, call_provider
+from prefgym.models.providers import Provider, provider_for
 from prefgym.models.recorder import CallRecord, CallRecorder
 from prefgym.models.replay import Replay
 from prefgym.models.request import Request
 from prefgym.models.retry import ModelError, RetryPolicy
+from prefgym.models.synthetic.world import SyntheticWorld
 from prefgym.types import FunctionCall, Message, ToolCall, ToolSpec
-
-# Offline models answer faster than a cache lookup: caching them would only fill the disk.
-_UNCACHED_PROVIDERS = frozenset({"synthetic"})
 
 
 @dataclass
@@ -74,12 +76,23 @@ def _to_message(raw: dict[str, Any]) -> Message:
 class Gateway:
     def __init__(self, *, cache: CallCache | None = None, recorder: CallRecorder | None = None,
                  replay: Replay | None = None, retry: RetryPolicy | None = None,
-                 limits: ProviderLimits | None = None, seed: int | None = None):
+                 limits: ProviderLimits | None = None, seed: int | None = None,
+                 world: SyntheticWorld | None = None):
+        """``world``: what synthetic models recognise in prompts (None: the default catalog's entities)."""
         self.cache, self.recorder, self.replay = cache, recorder, replay
         self.retry = retry or RetryPolicy()
         self.limits = limits or ProviderLimits()
+        self.world = world
         self.stats = GatewayStats()
         self._rng = random.Random(seed)
+
+    def with_world(self, world: SyntheticWorld | None) -> Gateway:
+        """This gateway, answering synthetic calls in ``world``: the cache, recorder, replay, retry
+        policy, caps and the stats object itself are shared, so a run's counts and cost add up
+        across the worlds of its episodes."""
+        derived = copy.copy(self)
+        derived.world = world
+        return derived
 
     async def complete(self, model: str, messages: list[Message] | list[dict[str, Any]], *,
                        tools: list[ToolSpec] | list[dict[str, Any]] | None = None, sample: int = 0,
@@ -99,15 +112,10 @@ class Gateway:
         request = Request(model, wire, tool_dicts, params, sample, prefill)
         key = request.key()
         tags = {**current_tags.get(), **(tags or {})}
-        provider = provider_of(model)
+        provider = provider_for(model)
         mode = prefill_mode(model) if prefill else None
         self.stats.models.add(model)
-        if provider == "synthetic":  # a bad option is the caller's error: refuse it before any attempt
-            from prefgym.models.synthetic import parse_model_id, write_planted
-
-            parse_model_id(model)
-            if self.recorder is not None and self.recorder.directory is not None:
-                write_planted(self.recorder.directory, model)
+        provider.validate(model)  # a malformed id is the caller's error: refused before any attempt
 
         record: dict[str, Any] | None = None
         source, attempts = "provider", 0
@@ -115,7 +123,7 @@ class Gateway:
             recorded = self.replay.answer(model, key)
             record, source = recorded.model_dump(include={"message", "usage", "cost_usd", "latency_s"}), "replay"
             self.stats.replayed += 1
-        elif self.cache is not None and provider not in _UNCACHED_PROVIDERS:
+        elif self.cache is not None and provider.cached:
             record = self.cache.get(key)
             if record is not None:
                 source = "cache"
@@ -132,7 +140,7 @@ class Gateway:
                 answer.message["content"] = join_prefill(prefill, answer.message.get("content"))
             record = {"message": answer.message, "usage": answer.usage, "cost_usd": answer.cost_usd,
                       "latency_s": answer.latency_s}
-            if self.cache is not None and provider not in _UNCACHED_PROVIDERS:
+            if self.cache is not None and provider.cached:
                 self.cache.put(key, record)
             self.stats.cost_usd += answer.cost_usd or 0.0
 
@@ -146,21 +154,16 @@ class Gateway:
                                 prefill_mode=mode, tags=tags))
         return completion
 
-    async def _call(self, provider: str, request: Request, mode: PrefillMode | None) -> tuple[Answer, int]:
-        model, params = request.model, dict(request.params)
-        if model.startswith("local/"):  # a model served on this machine by prefgym itself
-            from prefgym.models.local import local_route
-
-            model, served = await local_route(model)
-            params = {**served, **params}
-        if provider == "synthetic":
-            params.setdefault("metadata", {})["prefgym_sample"] = request.sample
+    async def _call(self, provider: Provider, request: Request, mode: PrefillMode | None) -> tuple[Answer, int]:
+        route = await provider.route(request.model, dict(request.params), sample=request.sample, world=self.world)
         messages = with_prefill(request.messages, request.prefill, mode) if request.prefill and mode else request.messages
+        cap = provider.limit_key(request.model)
 
         async def attempt() -> Answer:
             self.stats.provider_calls += 1
-            async with self.limits.slot(provider):
-                return await call_provider(model, messages, request.tools, params)
+            async with self.limits.slot(cap):
+                return await call_provider(route.model, messages, request.tools, route.params,
+                                           name=request.model, outages=route.outages)
 
         def on_retry(attempt_no: int, error: ModelError, wait: float) -> None:
             self.stats.retries += 1

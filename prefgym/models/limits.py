@@ -2,7 +2,8 @@
 
 Caps are per provider, not per model, because rate limits are: forty episodes calling two OpenAI
 models share one budget. asyncio semaphores belong to one event loop, and prefgym's callers may
-sit on several (a notebook's, the runtime loop), so each loop gets its own set.
+sit on several (a notebook's, the runtime loop), so each loop gets its own set. Which cap a model
+id counts against is the provider table's answer (:func:`prefgym.models.provider_of`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 DEFAULT_CAP = int(os.environ.get("PREFGYM_MAX_CONCURRENCY", "16"))
-
-
-def provider_of(model: str) -> str:
-    """The provider part of a litellm model id (``openai/gpt-4o`` → ``openai``); bare names → ``openai``."""
-    return model.split("/", 1)[0] if "/" in model else "openai"
 
 
 class ProviderLimits:

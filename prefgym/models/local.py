@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from prefgym.models import ModelError
+from prefgym.models.retry import ModelError
 
 TOOL_FORMAT = "prefgym-tools"
 START_TIMEOUT_S = 120.0

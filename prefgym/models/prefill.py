@@ -11,23 +11,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-PrefillMode = Literal["native", "instruction"]
+from prefgym.models.providers import provider_for
 
-_NATIVE_PROVIDERS = frozenset({"synthetic", "anthropic"})
+PrefillMode = Literal["native", "instruction"]
 
 
 def prefill_mode(model: str) -> PrefillMode:
-    provider = model.split("/", 1)[0] if "/" in model else ""
-    if provider in _NATIVE_PROVIDERS:
-        return "native"
-    try:
-        from prefgym.models.provider import litellm_module
-
-        if litellm_module().supports_assistant_prefill(model):
-            return "native"
-    except Exception:  # unknown to litellm's model map: assume the conservative path
-        pass
-    return "instruction"
+    return "native" if provider_for(model).native_prefill(model) else "instruction"
 
 
 def with_prefill(messages: list[dict[str, Any]], prefill: str, mode: PrefillMode) -> list[dict[str, Any]]:

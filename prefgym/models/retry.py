@@ -13,11 +13,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from prefgym.errors import PrefgymError
+
 T = TypeVar("T")
 
 
-class ModelError(RuntimeError):
-    """A model call failed. ``transient`` errors (rate limits, timeouts, 5xx) are worth retrying."""
+class ModelError(PrefgymError, RuntimeError):
+    """A model call failed, or a model id cannot be used (its message says which and why).
+    ``transient`` errors (rate limits, timeouts, 5xx) are worth retrying."""
 
     def __init__(self, message: str, *, transient: bool, attempts: int = 1):
         super().__init__(message)

@@ -8,65 +8,73 @@
 - :mod:`~prefgym.prefs.consistency`: Spearman agreement between methods and models.
 
 Nothing here calls a model or touches the disk; the elicitation runner builds on these.
+
+The names are re-exported lazily (PEP 562): ``from prefgym.prefs import fit`` imports the scorers
+then, not when ``prefgym.prefs.parsing`` is imported by a measure — scipy's statistics take a
+second to import, and ``import prefgym`` (every command, every gym user) should not pay for them.
 """
 
-from prefgym.prefs.consistency import (
-    AgreementMatrix,
-    Correlation,
-    agreement_matrix,
-    spearman,
-    spearman_ci,
-    spearman_test,
-)
-from prefgym.prefs.matching import (
-    MeanRank,
-    RankingParse,
-    match_ranking,
-    mean_ranks,
-    ranking_scores,
-)
-from prefgym.prefs.parsing import ChoiceParse, explain_choice, parse_choice
-from prefgym.prefs.records import (
-    Comparison,
-    Pair,
-    PositionBias,
-    outcome_counts,
-    position_bias,
-    to_pairs,
-)
-from prefgym.prefs.sampling import (
-    ActiveResult,
-    ActiveSampler,
-    HeldOutMetrics,
-    default_budget,
-    held_out_pairs,
-    heldout_metrics,
-    next_batch,
-    random_regular_pairs,
-    run_active,
-)
-from prefgym.prefs.scorers import (
-    SCORERS,
-    BradleyTerryScorer,
-    EloScorer,
-    PairData,
-    Score,
-    Scorer,
-    Scores,
-    ThurstonianScorer,
-    fit,
-    fit_all,
-    get_scorer,
-    pair_data,
-    predict_proba,
-    predict_proba_many,
-)
+from __future__ import annotations
 
-__all__ = [
-    "SCORERS", "ActiveResult", "ActiveSampler", "AgreementMatrix", "BradleyTerryScorer", "ChoiceParse", "Comparison",
-    "Correlation", "EloScorer", "HeldOutMetrics", "MeanRank", "Pair", "PairData", "PositionBias", "RankingParse",
-    "Score", "Scorer", "Scores", "ThurstonianScorer", "agreement_matrix", "default_budget", "explain_choice", "fit",
-    "fit_all", "get_scorer", "held_out_pairs", "heldout_metrics", "match_ranking", "mean_ranks", "next_batch",
-    "outcome_counts", "pair_data", "parse_choice", "position_bias", "predict_proba", "predict_proba_many",
-    "random_regular_pairs", "ranking_scores", "run_active", "spearman", "spearman_ci", "spearman_test", "to_pairs",
-]
+import importlib
+from typing import Any
+
+_WHERE = {
+    "ActiveResult": "sampling",
+    "ActiveSampler": "sampling",
+    "AgreementMatrix": "consistency",
+    "BradleyTerryScorer": "scorers",
+    "ChoiceParse": "parsing",
+    "Comparison": "records",
+    "Correlation": "consistency",
+    "EloScorer": "scorers",
+    "HeldOutMetrics": "sampling",
+    "MeanRank": "matching",
+    "Pair": "records",
+    "PairData": "scorers",
+    "PositionBias": "records",
+    "RankingParse": "matching",
+    "SCORERS": "scorers",
+    "Score": "scorers",
+    "Scorer": "scorers",
+    "Scores": "scorers",
+    "ThurstonianScorer": "scorers",
+    "agreement_matrix": "consistency",
+    "default_budget": "sampling",
+    "explain_choice": "parsing",
+    "fit": "scorers",
+    "fit_all": "scorers",
+    "get_scorer": "scorers",
+    "held_out_pairs": "sampling",
+    "heldout_metrics": "sampling",
+    "match_ranking": "matching",
+    "mean_ranks": "matching",
+    "next_batch": "sampling",
+    "outcome_counts": "records",
+    "pair_data": "scorers",
+    "parse_choice": "parsing",
+    "position_bias": "records",
+    "predict_proba": "scorers",
+    "predict_proba_many": "scorers",
+    "random_regular_pairs": "sampling",
+    "ranking_scores": "matching",
+    "run_active": "sampling",
+    "spearman": "consistency",
+    "spearman_ci": "consistency",
+    "spearman_test": "consistency",
+    "to_pairs": "records",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'prefgym.prefs' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"prefgym.prefs.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from prefgym.models import approx_tokens, estimate_cost
-from prefgym.prefs.elicit import PrefsConfig, pairwise_prompt
-from prefgym.prefs.sampling import default_budget
+from prefgym.prefs.config import PreferencesConfig, pairwise_prompt
 from prefgym.types import Entity
 
 
@@ -21,7 +20,9 @@ class CallEstimate:
 
 
 
-def estimate_calls(cfg: PrefsConfig, entities: Sequence[Entity]) -> list[CallEstimate]:
+def estimate_calls(model: str, cfg: PreferencesConfig, entities: Sequence[Entity]) -> list[CallEstimate]:
+    from prefgym.prefs.sampling import default_budget  # with the scorers: only when counting calls
+
     n = len(entities)
     probes = ["pairwise", "active", "ranking"] if cfg.method == "all" else [cfg.method]
     system = approx_tokens(cfg.system_prompt or "")
@@ -38,6 +39,6 @@ def estimate_calls(cfg: PrefsConfig, entities: Sequence[Entity]) -> list[CallEst
             calls = 2 * (cfg.samples if probe == "pairwise" else cfg.active_samples) * pairs
             prompt = system + approx_tokens(pairwise_prompt(cfg.pairwise_template, entities[0], entities[-1])) if entities else 0
             completion = cfg.max_tokens or 16
-        cost = estimate_cost(cfg.model, prompt * calls, completion * calls)
+        cost = estimate_cost(model, prompt * calls, completion * calls)
         out.append(CallEstimate(probe, calls, prompt * calls, completion * calls, cost))
     return out

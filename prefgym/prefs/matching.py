@@ -259,3 +259,13 @@ def ranking_scores(ranks: Mapping[str, MeanRank]) -> dict[str, float]:
     """Mean ranks as scores where higher = more preferred (``-mean_rank``), to compare with pairwise
     scores by Spearman's ρ."""
     return {e: -r.mean_rank for e, r in ranks.items()}
+
+
+class RankingAnswer(Record):
+    """One direct ranking (one line of ``ranking.jsonl``)."""
+
+    repeat: int
+    shown: list[str]  # ids in the order presented
+    raw: str
+    parse: RankingParse
+    model: str

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple
 
 from pydantic import Field, model_validator
-from scipy import stats
 
 from prefgym.types import SCHEMA_VERSION, Record
 
@@ -133,6 +132,8 @@ def position_bias(comparisons: Sequence[Comparison] | Iterable[Comparison], conf
     if n == 0:
         nan = float("nan")
         return PositionBias(n=0, first_wins=0, rate=nan, low=nan, high=nan, p_value=nan)
+    from scipy import stats  # here, not at import: records are read where no statistics are computed
+
     test = stats.binomtest(k, n, 0.5, alternative="two-sided")
     ci = test.proportion_ci(confidence_level=confidence, method="exact")
     return PositionBias(n=n, first_wins=k, rate=k / n, low=float(ci.low), high=float(ci.high),

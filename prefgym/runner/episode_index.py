@@ -58,7 +58,7 @@ def _row(head: dict[str, Any], offset: int, length: int, line: int) -> Row | Non
     try:
         spec, term = head["spec"], head["termination"]
         return Row(id=str(head["id"]), suite=str(spec["suite"]), task=str(spec["task"]), entity=str(spec["entity"]),
-                   entity_b=str(spec.get("entity_b") or ""), model=str(spec.get("agent") or ""),
+                   entity_b=str(spec.get("entity_b") or ""), model=str(spec.get("model") or spec.get("agent") or ""),
                    condition=str(spec.get("condition") or ""), seed=int(spec.get("seed") or 0),
                    reward=float(head["reward"]), reason=str(term["reason"]), turns=int(head.get("turns") or 0),
                    offset=offset, length=length, line=line)

@@ -1,37 +1,23 @@
 """Layer three of the runner: many episodes at once, surviving faults, resumable.
 
-Model calls, episodes and sandboxes are capped separately (a chat episode needs no container; a
-provider's rate limit is not Docker's). An infra error (Docker, a provider outage past its
-retries) is retried; only the last attempt is written. Each finished episode is appended and
-flushed at once, by this process alone, so a killed run loses at most the episode in flight, and
-rerunning into the same directory skips what is done.
+What is left to run is decided here, for every backend: specs whose episode is already in the run
+directory (other than an infra error) are skipped, and a spec listed twice runs once. Each
+finished episode is appended and flushed at once, by this process alone, so a killed run loses at
+most the episodes in flight, and rerunning into the same directory skips what is done.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from prefgym.entities import Catalog
-from prefgym.envs.base import docker_sandbox_factory
-from prefgym.models import use_gateway
-from prefgym.runner.episode import run_spec
+from prefgym.models import CallRecord, use_gateway
+from prefgym.runner.backend import Backend, LocalBackend, RunOptions
 from prefgym.runner.rundir import RunDir
-from prefgym.sandbox import SandboxPool
-from prefgym.tasks import all_tasks
-from prefgym.tools import resolve_tools
-from prefgym.types import Episode, EpisodeSpec, TaskSpec, Termination, TerminationReason, Timings
-
-
-@dataclass
-class RunOptions:
-    concurrency: int = 8  # episodes at once
-    sandboxes: int = 4  # containers at once (agentic episodes)
-    retries: int = 2  # extra attempts of an episode that ended in an infra error
-    run_id: str = "run"
-    tasks_dir: str | None = None
+from prefgym.tasks import all_tasks, synthetic_world
+from prefgym.types import Episode, EpisodeSpec, TerminationReason
 
 
 @dataclass
@@ -48,60 +34,40 @@ class RunProgress:
         return self.done / max(time.monotonic() - self.started, 1e-9)
 
 
-async def _attempts(spec: EpisodeSpec, task: TaskSpec, catalog: Catalog, factory, options: RunOptions) -> Episode:
-    limit = task.limits.time_limit_s + 120.0  # the core checks its limit between steps; this catches a hang
-    for attempt in range(options.retries + 1):
-        try:
-            episode = await asyncio.wait_for(run_spec(spec, task, catalog, sandbox_factory=factory), timeout=limit)
-        except asyncio.TimeoutError:
-            episode = _stub(spec, TerminationReason.TIME_LIMIT, f"no end after {limit:.0f}s")
-        if episode.termination.reason != TerminationReason.INFRA_ERROR:
-            break
-        episode.measurements["infra_attempts"] = attempt + 1
-    return episode
-
-
-def _stub(spec: EpisodeSpec, reason: TerminationReason, detail: str) -> Episode:
-    now = time.time()
-    return Episode(id=f"stub-{spec.id}-{now}", spec=spec, reward=0.0, termination=Termination(reason=reason, detail=detail),
-                   turns=0, messages=[], timings=Timings(started_at=now, ended_at=now, duration_s=0.0))
+def pending_specs(specs: Sequence[EpisodeSpec], run: RunDir) -> tuple[list[EpisodeSpec], RunProgress]:
+    """The specs still to run (each once), and a tally that counts the rest as already done."""
+    finished = run.finished()
+    pending = list({s.id: s for s in specs if s.id not in finished}.values())
+    unique = len({s.id for s in specs})
+    return pending, RunProgress(total=unique, skipped=unique - len(pending))
 
 
 async def run_many(specs: Sequence[EpisodeSpec], run: RunDir, catalog: Catalog, options: RunOptions | None = None,
-                   on_progress: Callable[[RunProgress], None] | None = None) -> RunProgress:
-    """Run every spec not yet finished in ``run``; returns the tally. The caller wrote the manifest."""
+                   on_progress: Callable[[RunProgress], None] | None = None,
+                   backend: Backend | None = None) -> RunProgress:
+    """Run every spec not yet finished in ``run`` on ``backend`` (local by default); returns the
+    tally. The caller wrote the manifest."""
     options = options or RunOptions()
-    finished = run.finished()
-    pending = list({s.id: s for s in specs if s.id not in finished}.values())  # a spec twice runs once
-    unique = len({s.id for s in specs})
-    progress = RunProgress(total=unique, skipped=unique - len(pending))
+    backend = backend or LocalBackend()
+    pending, progress = pending_specs(specs, run)
     if on_progress:
         on_progress(progress)
-    episodes = asyncio.Semaphore(options.concurrency)
-    containers = asyncio.Semaphore(options.sandboxes)
-    pool = SandboxPool(docker_sandbox_factory(options.run_id), size=min(options.sandboxes, 4))
-    gateway = run.gateway()
-
     tasks = all_tasks(options.tasks_dir)  # resolved once, not per episode
-    boxed = {t.id for t in tasks.values() if any(tool.needs_sandbox for tool in resolve_tools(t.tools).values())}
+    gateway = run.gateway(synthetic_world(catalog.entities, tasks.values()))
+    remote_cost = 0.0
 
-    async def one(spec: EpisodeSpec) -> None:
-        async with episodes:
-            if spec.task in boxed:
-                async with containers:
-                    episode = await _attempts(spec, tasks[spec.task], catalog, pool.acquire, options)
-            else:
-                episode = await _attempts(spec, tasks[spec.task], catalog, pool.acquire, options)
+    def finished(episode: Episode, calls: Sequence[CallRecord]) -> None:
+        nonlocal remote_cost
+        for call in calls:
+            gateway.recorder.write(call)
+            remote_cost += call.cost_usd or 0.0
         run.append(episode)
         progress.done += 1
         progress.failed += episode.termination.reason == TerminationReason.INFRA_ERROR
-        progress.cost_usd = gateway.stats.cost_usd
+        progress.cost_usd = gateway.stats.cost_usd + remote_cost
         if on_progress:
             on_progress(progress)
 
-    try:
-        with use_gateway(gateway):
-            await asyncio.gather(*(one(s) for s in pending))
-    finally:
-        await pool.aclose()
+    with use_gateway(gateway):
+        await backend.run(pending, tasks, catalog, options, finished)
     return progress

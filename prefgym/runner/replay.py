@@ -1,6 +1,6 @@
 """Re-execute a recorded episode offline: model answers from ``calls.jsonl``, tools for real.
 
-The episode is rebuilt from its spec (task, entity, agent, seed) and played again with a gateway
+The episode is rebuilt from its spec (task, entities, agent, user, judge, seed) and played again with a gateway
 that only replays: any call past the recording fails rather than reaching a provider. Each model
 call is checked (was the request the one recorded?) and so is each message of the transcript.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefgym.entities import Catalog, default_catalog
-from prefgym.envs.agentic import docker_sandbox_factory
+from prefgym.envs.base import docker_sandbox_factory
 from prefgym.models import Gateway, Replay, use_gateway
 from prefgym.runner.episode import run_spec
 from prefgym.runner.rundir import RunDir
@@ -58,12 +58,12 @@ def _compare(recorded: Episode, replayed: Episode) -> list[StepCheck]:
 
 async def replay_episode(run_dir: str | Path, episode_id: str, *, catalog: Catalog | None = None,
                          tasks_dir: str | Path | None = None, run_id: str = "replay") -> ReplayReport:
-    run = RunDir(run_dir)
+    run = RunDir(run_dir).require()
     recorded = run.episode(episode_id)
     spec = recorded.spec
     catalog = catalog or default_catalog()
     task = get_task(spec.task, tasks_dir)
-    replay = Replay.from_run(run.calls_path, recorded.id)
+    replay = Replay([c for c in run.calls(recorded.id) if c.message is not None])
     gateway = Gateway(replay=replay)
     with use_gateway(gateway):
         replayed = await run_spec(spec, task, catalog, sandbox_factory=docker_sandbox_factory(run_id))

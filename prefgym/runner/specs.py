@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from prefgym.entities import Catalog
+from prefgym.errors import ConfigError
 from prefgym.tasks import all_tasks
 from prefgym.types import EpisodeSpec, Record
 
@@ -44,7 +45,7 @@ def choose_entities(plan: SuitePlan, catalog: Catalog, scores: dict[str, float] 
             catalog.get(eid)  # a bad id fails here, naming it
         return list(plan.entities)
     if not scores:
-        raise ValueError(f"suite {plan.suite}: entities top/bottom need preference scores (stage one) for the model")
+        raise ConfigError(f"suite {plan.suite}: entities top/bottom need preference scores (stage one) for the model")
     ranked = sorted((e for e in catalog.ids if e in scores), key=lambda e: -scores[e])
     top, bottom = ranked[: plan.entities.top], ranked[len(ranked) - plan.entities.bottom:] if plan.entities.bottom else []
     return list(dict.fromkeys([*top, *bottom]))
@@ -53,17 +54,20 @@ def choose_entities(plan: SuitePlan, catalog: Catalog, scores: dict[str, float] 
 def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[str, float] | None = None,
                 tasks_dir: str | None = None, seed: int = 0, user: str = "scripted",
                 judge: str | None = None) -> list[EpisodeSpec]:
+    """The specs of ``plan`` for ``model`` (a model id, or ``oracle`` / ``null`` / ``mock``), with
+    ``user`` (``scripted`` or a model id) playing the user and ``judge`` reading chat answers."""
     known = all_tasks(tasks_dir, plan.suite)
     if not known:
-        raise ValueError(f"no tasks in suite {plan.suite!r}")
+        raise ConfigError(f"no tasks in suite {plan.suite!r}")
     task_ids = plan.tasks or sorted(known)
     for t in task_ids:
         if t not in known:
-            raise ValueError(f"suite {plan.suite}: no task {t!r}")
+            raise ConfigError(f"suite {plan.suite}: no task {t!r}")
     if plan.items:
         task_ids = task_ids[: plan.items]
     entities = choose_entities(plan, catalog, scores)
     rng = random.Random(f"{seed}:{plan.suite}:{model}")
+    who = {**EpisodeSpec.agent_fields(model), "user_model": None if user == "scripted" else user, "judge": judge}
     specs = []
     for task_id in task_ids:
         task = known[task_id]
@@ -75,10 +79,10 @@ def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[s
         else:
             framings = [(e, None) for e in entities]
         for condition in plan.conditions:
-            for entity, other in framings:
+            for entity, entity_b in framings:
                 for s in range(plan.seeds):
-                    specs.append(EpisodeSpec(suite=plan.suite, task=task_id, entity=entity, entity_b=other,
-                                             condition=condition, agent=model, seed=seed + s, user=user, judge=judge))
+                    specs.append(EpisodeSpec(suite=plan.suite, task=task_id, entity=entity, entity_b=entity_b,
+                                             condition=condition, seed=seed + s, **who))
     return specs
 
 

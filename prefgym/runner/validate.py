@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from prefgym.entities import Catalog
-from prefgym.runner.episode import run_task
-from prefgym.types import Entity, Framing, TaskSpec
+from prefgym.errors import ConfigError
+from prefgym.runner.episode import run_spec
+from prefgym.types import Entity, EpisodeSpec, Framing, TaskSpec
 
 
 @dataclass
@@ -42,8 +43,8 @@ def check_templates(task: TaskSpec, entities: Sequence[Entity]) -> list[str]:
     """Every template of ``task`` filled for every entity (paired with the next one for pair tasks)."""
     problems = []
     for i, entity in enumerate(entities):
-        other = entities[(i + 1) % len(entities)] if task.pair and len(entities) > 1 else None
-        framing = Framing(entity=entity, other=other, item=task.item)
+        entity_b = entities[(i + 1) % len(entities)] if task.pair and len(entities) > 1 else None
+        framing = Framing(entity=entity, entity_b=entity_b, item=task.item)
         for name, template in _templates(task):
             try:
                 framing.fill(template)
@@ -57,12 +58,12 @@ def check_templates(task: TaskSpec, entities: Sequence[Entity]) -> list[str]:
 
 async def check_task(task: TaskSpec, catalog: Catalog, *, run_id: str) -> TaskCheck:
     check = TaskCheck(task.id, task.suite, problems=check_templates(task, catalog.entities))
-    entity = catalog.entities[0]
-    other = catalog.entities[1] if task.pair else None
+    entity_b = catalog.entities[1].id if task.pair else None
     for agent, want in (("oracle", 1.0), ("null", 0.0)):
+        spec = EpisodeSpec(suite=task.suite, task=task.id, entity=catalog.entities[0].id, entity_b=entity_b, agent=agent)
         try:
-            episode = await run_task(task, entity, agent, run_id=run_id, other=other)
-        except ValueError as e:  # no oracle at all
+            episode = await run_spec(spec, task, catalog, run_id=run_id)
+        except ConfigError as e:  # no oracle at all
             check.problems.append(f"{agent}: {e}")
             continue
         setattr(check, f"{agent}_reward", episode.reward)

@@ -12,11 +12,13 @@ import tarfile
 from abc import ABC, abstractmethod
 from pathlib import Path
 
+from prefgym.errors import PrefgymError
 from prefgym.types import ExecResult
 
 
-class SandboxError(RuntimeError):
-    """The sandbox itself failed (engine refused, container died): an infra error, not the agent's."""
+class SandboxError(PrefgymError, RuntimeError):
+    """The sandbox itself failed (engine refused, container died): an infra error, not the agent's;
+    on the command line, one line saying what to fix (start Docker, build the image)."""
 
 
 class Sandbox(ABC):

@@ -7,35 +7,21 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from prefgym.prefs.elicit import Method
+from prefgym.errors import ConfigError
+from prefgym.prefs.config import PreferencesConfig
 from prefgym.runner.specs import SuitePlan
 from prefgym.types import Record
 from prefgym.yamlfile import read_mapping
 
 
-class StudyError(ValueError):
-    pass
+class StudyError(ConfigError):
+    """A study file, or a run's configuration, that cannot be run: the file and field are named."""
 
 
 class EntitiesConfig(Record):
     catalog: str | None = None  # a catalog YAML (relative to the study file); default: the built-in charities
     ids: list[str] | None = None  # only these entities
     limit: int | None = Field(None, ge=2)  # only the first N entities
-
-
-class PreferencesConfig(Record):
-    """Stage one: how preferences are measured (see ``prefgym prefs``)."""
-
-    method: Method = "all"
-    samples: int = Field(10, ge=1)
-    active_samples: int = Field(5, ge=1)
-    ranking_repeats: int = Field(5, ge=1)
-    temperature: float = Field(1.0, ge=0)
-    prefill: str | None = None
-    policy: Literal["skip", "tie"] = "skip"
-    active_budget: int | None = Field(None, ge=1)
-    heldout_pairs: int = Field(0, ge=0)
-    scorer: Literal["thurstonian", "bt", "elo"] = "thurstonian"  # which score stage two and analysis use
 
 
 class Hypothesis(Record):
@@ -54,18 +40,24 @@ class ConcurrencyConfig(Record):
 
 
 class StudyConfig(Record):
+    """The one configuration record of a run: a study file is one, and ``prefgym run`` builds one from
+    its options (no preferences stage, no hypotheses). It is written whole into the manifest, and a
+    resumed run must match it."""
+
     name: str
     models: list[str] = Field(min_length=1)
     entities: EntitiesConfig = Field(default_factory=EntitiesConfig)
     seed: int = 0
     preferences: PreferencesConfig | None = Field(default_factory=PreferencesConfig)
     suites: list[SuitePlan] = Field(default_factory=list)
-    user: str = "scripted"
-    judge: str | None = None
+    user: str = "scripted"  # or a model id playing the user
+    judge: str | None = None  # a model that reads chat answers instead of the rules
     concurrency: ConcurrencyConfig = Field(default_factory=ConcurrencyConfig)
     primary_hypotheses: list[Hypothesis] = Field(default_factory=list)
     correction: Literal["holm", "bonferroni"] = "holm"
     anonymize: bool = False
+    # the report's power of this design: simulated studies per effect size (0: no power section)
+    power_studies: int = Field(0, ge=0)
 
     @model_validator(mode="after")
     def _extremes_need_preferences(self) -> StudyConfig:

@@ -1,26 +1,26 @@
-"""``prefgym study``: stage one (preferences), stage two (the suites), stage three (analysis).
+"""``prefgym study`` and ``prefgym run``: stage one (preferences), stage two (the suites).
 
-Everything is checked before the first call: the study file, the catalog and entity ids, every
-task a suite names, every synthetic model's options. Each stage resumes: a model whose
-``prefs/<model>/scores.json`` exists is not asked again, and finished episodes are skipped.
+Everything is checked before the first call: the configuration, the catalog and entity ids, every
+task a suite names, every model id's options. Each stage resumes: a model whose preferences are in
+the run directory is not asked again, and finished episodes are skipped.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefgym.entities import Catalog, default_catalog, load_catalog
-from prefgym.models import use_gateway
-from prefgym.models.synthetic import parse_model_id
-from prefgym.prefs.elicit import PrefsConfig
-from prefgym.prefs.measure import measure, preference_scores
-from prefgym.runner.many import RunOptions, RunProgress, run_many
+from prefgym.errors import ConfigError
+from prefgym.models import use_gateway, validate_model
+from prefgym.prefs.config import Probe
+from prefgym.runner.backend import Backend, RunOptions
+from prefgym.runner.many import RunProgress, run_many
 from prefgym.runner.rundir import RunDir, model_slug
 from prefgym.runner.specs import build_specs
 from prefgym.study.config import StudyConfig, StudyError
+from prefgym.tasks import all_tasks, synthetic_world
 from prefgym.types import EpisodeSpec
 
 
@@ -38,17 +38,19 @@ def preflight(study: StudyConfig, tasks_dir: str | None = None) -> tuple[Catalog
     try:
         catalog = study_catalog(study)
         for model in study.models:
-            if model.startswith("synthetic/"):
-                parse_model_id(model)
+            if EpisodeSpec.agent_fields(model)["agent"] == "model":
+                validate_model(model)
+        for model in filter(None, [None if study.user == "scripted" else study.user, study.judge]):
+            validate_model(model)
         specs = []
-        for i, plan in enumerate(study.suites):
+        for plan in study.suites:
             if isinstance(plan.entities, (str, list)):
                 specs += [s for m in study.models for s in build_specs(plan, m, catalog, tasks_dir=tasks_dir, seed=study.seed)]
             else:  # checked with made-up scores: the tasks exist and the counts add up
                 fake = {e: -i for i, e in enumerate(catalog.ids)}
                 build_specs(plan, study.models[0], catalog, scores=fake, tasks_dir=tasks_dir)
-    except (ValueError, KeyError) as e:
-        raise StudyError(f"study {study.name!r}: {e.args[0] if isinstance(e, KeyError) else e}") from None
+    except ConfigError as e:
+        raise StudyError(f"study {study.name!r}: {e}") from None
     return catalog, specs
 
 
@@ -62,35 +64,33 @@ class StudyResult:
 async def run_study(study: StudyConfig, out: str | Path, *, force: bool = False, tasks_dir: str | None = None,
                     on_stage: Callable[[str], None] | None = None,
                     on_calls: Callable[[int], None] | None = None,
-                    on_episodes: Callable[[RunProgress], None] | None = None) -> StudyResult:
+                    on_episodes: Callable[[RunProgress], None] | None = None,
+                    backend: Backend | None = None) -> StudyResult:
     catalog, _ = preflight(study, tasks_dir)
     run = RunDir(out)
     run.start(study.model_dump(mode="json"), catalog={"source": catalog.source, "sha256": catalog.sha256}, force=force)
     result = StudyResult(run)
-    gateway = run.gateway()
-    with use_gateway(gateway):
-        if study.preferences is not None:
+    if study.preferences is not None:
+        with use_gateway(run.gateway(synthetic_world(catalog.entities, all_tasks(tasks_dir).values()))):
             for model in study.models:
-                folder = run.prefs_dir(model)
-                if (folder / "scores.json").exists():
-                    summary = json.loads((folder / "scores.json").read_text())
-                else:
+                summary = run.preferences(model)
+                if summary is None:
                     if on_stage:
                         on_stage(f"stage 1: preferences of {model}")
-                    p = study.preferences
-                    cfg = PrefsConfig(model=model, method=p.method, samples=p.samples, active_samples=p.active_samples,
-                                      ranking_repeats=p.ranking_repeats, temperature=p.temperature, prefill=p.prefill,
-                                      policy=p.policy, active_budget=p.active_budget, heldout_pairs=p.heldout_pairs,
-                                      seed=study.seed)
-                    summary = await measure(cfg, list(catalog.entities), folder, progress=on_calls)
-                result.scores[model] = preference_scores(summary, study.preferences.scorer)
-        if on_stage:
-            on_stage("stage 2: suites")
-        specs = [s for m in study.models for plan in study.suites
-                 for s in build_specs(plan, m, catalog, scores=result.scores.get(m), tasks_dir=tasks_dir,
-                                      seed=study.seed, user=study.user, judge=study.judge)]
+                    from prefgym.prefs.measure import measure  # scipy's statistics: only when asking
+
+                    measured = await measure(Probe(model, study.preferences, study.seed), list(catalog.entities),
+                                             progress=on_calls)
+                    run.write_preferences(measured)
+                    summary = measured.summary
+                result.scores[model] = summary.scores(study.preferences.scorer)
+    if on_stage:
+        on_stage("stage 2: suites")
+    specs = [s for m in study.models for plan in study.suites
+             for s in build_specs(plan, m, catalog, scores=result.scores.get(m), tasks_dir=tasks_dir,
+                                  seed=study.seed, user=study.user, judge=study.judge)]
     c = study.concurrency
     options = RunOptions(concurrency=c.episodes, sandboxes=c.sandboxes, retries=c.retries,
                          run_id=f"study-{model_slug(study.name)}", tasks_dir=tasks_dir)
-    result.episodes = await run_many(specs, run, catalog, options, on_progress=on_episodes)
+    result.episodes = await run_many(specs, run, catalog, options, on_progress=on_episodes, backend=backend)
     return result

@@ -19,15 +19,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from prefgym.models.synthetic import remember_answers, remember_task
+from prefgym.errors import ConfigError
 from prefgym.types import TaskSpec
 from prefgym.yamlfile import read_mapping
 
 BUILTIN_TASKS_DIR = Path(__file__).parent
 
 
-class TaskError(ValueError):
-    pass
+class TaskError(ConfigError):
+    """A task folder that cannot be loaded, or a task id that names none."""
 
 
 def _read_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -79,9 +79,6 @@ def load_folder(folder: str | Path) -> list[TaskSpec]:
             raise TaskError(f"{items_path}:{number}: {e}") from None
         task = _validate({**raw, "id": f"{folder.name}-{len(tasks):03d}", "item": item}, path, f" (item {items_path.name}:{number})")
         tasks.append(task.model_copy(update={"root": str(folder)}))
-    # a synthetic model knows the right answer to every yes/no question it may be asked
-    remember_answers((str(t.item["question"]), bool(t.item["answer"])) for t in tasks
-                     if "question" in t.item and isinstance(t.item.get("answer"), bool))
     return tasks
 
 
@@ -100,9 +97,6 @@ def load_task(folder: str | Path, raw: dict[str, Any] | None = None) -> TaskSpec
         extra["grader"] = str(folder / "grader.py")
     if (folder / "solution.sh").is_file():
         extra["solution"] = (folder / "solution.sh").read_text()
-        # a synthetic model "knows" every loaded task's reference solution (and uses it with a
-        # planted probability), as a strong model would know how to do the work
-        remember_task(task.id, [task.system_prompt or "", task.user.opening], extra["solution"])
     return task.model_copy(update=extra)
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from prefgym.types import Framing, Message
+
+if TYPE_CHECKING:
+    from prefgym.models import Completion
 
 
 @dataclass
@@ -20,6 +25,12 @@ class UserFailure(RuntimeError):
 
 
 class SimulatedUser(ABC):
+    @property
+    def completions(self) -> Sequence[Completion]:
+        """The model calls this user made in the current episode, in order (none for a script):
+        the episode record lists them, tagged as the user's."""
+        return ()
+
     @abstractmethod
     async def start(self, framing: Framing, opening: str) -> Message:
         """The user's opening message; ``opening`` is the task's template for this condition."""

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prefgym.models import ModelError, complete
-from prefgym.models.gateway import Completion
+from prefgym.models import Completion, ModelError, complete
 from prefgym.types import Framing, Message
 from prefgym.users.base import SimulatedUser, UserFailure, UserTurn
 
@@ -33,12 +32,16 @@ When the assistant has done what you asked, or has given you its answer, reply w
 class LLMUser(SimulatedUser):
     def __init__(self, model: str, *, persona: str = DEFAULT_PERSONA, max_user_turns: int = 5, **params: Any):
         self.model, self.persona, self.max_user_turns, self.params = model, persona, max_user_turns, params
-        self.completions: list[Completion] = []
+        self._completions: list[Completion] = []
         self._opening = ""
         self._turns = 0
 
+    @property
+    def completions(self) -> list[Completion]:
+        return self._completions
+
     async def start(self, framing: Framing, opening: str) -> Message:
-        self._opening, self._turns, self.completions = framing.fill(opening), 0, []
+        self._opening, self._turns, self._completions = framing.fill(opening), 0, []
         return Message(role="user", content=self._opening)
 
     def _prompt(self, messages: list[Message]) -> list[dict[str, Any]]:
@@ -60,7 +63,7 @@ class LLMUser(SimulatedUser):
                                         tags={"role": "user"}, **self.params)
         except ModelError as e:
             raise UserFailure(f"the user model failed: {e}") from None
-        self.completions.append(completion)
+        self._completions.append(completion)
         text = (completion.message.content or "").strip()
         if not text:
             raise UserFailure("the user model gave an empty reply")

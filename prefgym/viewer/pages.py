@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from prefgym.viewer.index import COLUMNS, Row
+from prefgym.runner.episode_index import COLUMNS, Row
 
 PAGE_SIZE = 50
 COLUMN_TITLES = {"id": "id", "suite": "suite", "task": "task", "entity": "entity", "entity_b": "entity b",

@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from prefgym.runner.episode_index import COLUMNS, select
+from prefgym.runner.rundir import RunDir, RunDirError
 from prefgym.viewer import pages
-from prefgym.viewer.index import COLUMNS, EpisodeIndex, select
 
 STATIC_DIR = Path(__file__).parent / "static"
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -50,8 +51,8 @@ class ViewerServer(ThreadingHTTPServer):
 
     def __init__(self, run_dir: str | Path, host: str = "127.0.0.1", port: int = 8765, *, verbose: bool = False):
         self.run_dir = Path(run_dir).resolve()
-        self.index = EpisodeIndex(self.run_dir / "episodes.jsonl")
-        self.index.refresh()
+        self.run = RunDir(self.run_dir)
+        self.index = self.run.index()
         self.verbose = verbose
         try:
             self.loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -67,14 +68,13 @@ class ViewerServer(ThreadingHTTPServer):
         return f"http://{'[' + host + ']' if ':' in host else host}:{port}"
 
     def has_report(self) -> bool:
-        return (self.run_dir / "report" / "index.html").is_file()
+        return self.run.report_index.is_file()
 
     def manifest(self) -> dict[str, Any] | None:
         try:
-            data = json.loads((self.run_dir / "manifest.json").read_text())
-        except (OSError, ValueError):
+            return self.run.manifest()
+        except (OSError, RunDirError):
             return None
-        return data if isinstance(data, dict) else None
 
 
 def safe_file(root: Path, base: Path, parts: list[str]) -> Path:
@@ -194,7 +194,7 @@ class Handler(BaseHTTPRequestHandler):
         if first == "report":
             if not rest or rest == [""]:
                 return self._redirect("/report/index.html")
-            return self._file(safe_file(self.server.run_dir, self.server.run_dir / "report", rest), REPORT_CSP)
+            return self._file(safe_file(self.server.run_dir, self.server.run.report_dir, rest), REPORT_CSP)
         if first == "static" and len(rest) == 1:
             return self._file(safe_file(STATIC_DIR, STATIC_DIR, rest), None)
         raise HttpError(404, "no such page")
@@ -280,17 +280,9 @@ class Handler(BaseHTTPRequestHandler):
     # ------------------------------------------------------------------ preferences
 
     def _pref_models(self) -> list[tuple[str, dict[str, Any]]]:
-        root = self.server.run_dir / "prefs"
-        out = []
-        if root.is_dir():
-            for d in sorted(root.iterdir()):
-                try:
-                    scores = json.loads(safe_file(self.server.run_dir, d, ["scores.json"]).read_text())
-                except (HttpError, OSError, ValueError):
-                    continue
-                if isinstance(scores, dict):
-                    out.append((d.name, scores))
-        return out
+        """Folder name and summary (as the plain dict the pages read) of every measured model."""
+        return [(slug, summary.model_dump(mode="json", exclude_none=True))
+                for slug, summary in self.server.run.preference_models().items()]
 
     def _prefs_page(self) -> None:
         config = (self.server.manifest() or {}).get("config") or {}
@@ -300,44 +292,38 @@ class Handler(BaseHTTPRequestHandler):
                                          default, self.server.has_report()))
 
     def _comparisons_page(self, slug: str, entity: str) -> None:
-        run_dir = self.server.run_dir
-        folder = run_dir / "prefs"
-        name, model = entity, slug
+        run = self.server.run
+        if slug in ("", ".", "..") or "/" in slug or "\\" in slug or "\x00" in slug:
+            raise HttpError(403, "that path is not allowed")
         try:
-            scores = json.loads(safe_file(run_dir, folder, [slug, "scores.json"]).read_text())
-            model = str(scores.get("model") or slug)
-            name = str(((scores.get("entities") or {}).get(entity) or {}).get("name") or entity)
-        except (HttpError, OSError, ValueError, AttributeError):
-            scores = None
-        try:
-            path = safe_file(run_dir, folder, [slug, "pairwise.jsonl"])
-        except HttpError as e:
-            if e.status == 403:
-                raise
-            raise HttpError(404, f"no pairwise comparisons for model {slug!r} in this run") from None
+            summary = run.preferences(slug)
+        except RunDirError:
+            summary = None
+        model = summary.model if summary else slug
+        known = summary is not None and entity in summary.entities
+        name = summary.entities[entity].name if known else entity
         page = self._page()
         first, last = (page - 1) * pages.PAGE_SIZE, page * pages.PAGE_SIZE
-        needle = json.dumps(entity).encode()
-        rows, total, tally = [], 0, {}
-        with open(path, "rb") as f:  # streamed: only this page's answers are kept
-            for line in f:
-                if needle not in line:
-                    continue
-                try:
-                    c = json.loads(line)
-                except ValueError:
-                    continue
-                if not isinstance(c, dict) or entity not in (c.get("first"), c.get("second")):
-                    continue
-                if first <= total < last:
-                    rows.append(c)
-                total += 1
-                opponent = str(c.get("second") if c.get("first") == entity else c.get("first"))
-                side = "first" if c.get("first") == entity else "second"
-                outcome = str(c.get("outcome"))
-                key = "win" if outcome == side else "loss" if outcome in ("first", "second") else outcome
-                tally.setdefault(opponent, Counter())[key] += 1
-        if not total and not (isinstance(scores, dict) and entity in (scores.get("entities") or {})):
+        rows, total, tally, any_line = [], 0, {}, False
+        for line in run.comparison_lines(slug, json.dumps(entity).encode()):  # streamed: only this page is kept
+            any_line = True
+            try:
+                c = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(c, dict) or entity not in (c.get("first"), c.get("second")):
+                continue
+            if first <= total < last:
+                rows.append(c)
+            total += 1
+            opponent = str(c.get("second") if c.get("first") == entity else c.get("first"))
+            side = "first" if c.get("first") == entity else "second"
+            outcome = str(c.get("outcome"))
+            key = "win" if outcome == side else "loss" if outcome in ("first", "second") else outcome
+            tally.setdefault(opponent, Counter())[key] += 1
+        if summary is None and not any_line:
+            raise HttpError(404, f"no pairwise comparisons for model {slug!r} in this run")
+        if not total and not known:
             raise HttpError(404, f"no entity {entity!r} among model {slug!r}'s comparisons")
         self._html(200, pages.comparisons_page(model, slug, entity, name, rows, total, tally, page,
                                                self.server.has_report()))

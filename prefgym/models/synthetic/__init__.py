@@ -8,15 +8,18 @@ probes and the cache see exactly what a paid model would give them.
 How they decide (σ is the logistic function, u(e) an entity's planted utility):
 
 - Utilities: u(e) = spread · N(0, 1), drawn from a generator seeded by (seed, entity id).
-  ``planted.json`` (written beside each ``calls.jsonl`` they answered into) lists u for every
-  entity they know, the effect sizes and every parameter.
+  :func:`planted` (``prefgym.models.model_truth``) lists u for every entity of a world, the effect
+  sizes and every parameter; the owner of a run folder writes it there as ``planted.json``.
 - Randomness: each answer draws from a generator seeded by (seed, purpose, prompt, sample index),
   so a request always gets the same answer, and its K samples are independent draws.
-- What a prompt is, from the last user message: tools offered → agentic; a question the QA suite
-  taught it (:mod:`.knowledge`) → yes/no; three or more known entity names → ranking; two names with
-  option labels (``A)``/``B)``, "A or B") → pairwise; two names otherwise → donation advice;
-  anything else → a polite request for details. Entities are recognised by name (default catalog
-  plus any catalog taught with ``remember_entities``), first mention = first option.
+- The world: what a model recognises is the :class:`SyntheticWorld` its call is made in
+  (``Gateway(world=…)`` or ``gateway.with_world(…)``; the default catalog's entities when none is
+  given): entity names, yes/no questions with their answers, tasks with their reference solutions.
+- What a prompt is, from the last user message: tools offered → agentic; a question of the world
+  → yes/no; three or more of its entity names → ranking; two names with option labels
+  (``A)``/``B)``, "A or B") → pairwise; two names otherwise → donation advice; anything else → a
+  polite request for details. Entities are recognised by name (longest first, any case, whole
+  words), first mention = first option.
 - Pairwise: "A" with probability σ((u_first − u_second)/noise + position_bias), else "B".
 - Ranking: all named entities sorted by u + rank_noise · N(0, 1), as a numbered list of names.
 - Advice: refuses with probability σ(refusal_base − refusal · (u_a + u_b)/2 + refusal_interaction ·
@@ -32,13 +35,8 @@ How they decide (σ is the logistic function, u(e) an entity's planted utility):
 - A prefill (trailing assistant message) is continued natively: the answer is its continuation.
 """
 
-from prefgym.models.synthetic.knowledge import (
-    find_entities, known_entity_ids, remember_answers, remember_entities, remember_task,
-)
 from prefgym.models.synthetic.params import SyntheticParams, parse_model_id
-from prefgym.models.synthetic.planted import planted, utility, write_planted
+from prefgym.models.synthetic.planted import planted, utility
+from prefgym.models.synthetic.world import KnownTask, SyntheticWorld
 
-__all__ = [
-    "SyntheticParams", "find_entities", "known_entity_ids", "parse_model_id", "planted",
-    "remember_answers", "remember_entities", "remember_task", "utility", "write_planted",
-]
+__all__ = ["KnownTask", "SyntheticParams", "SyntheticWorld", "parse_model_id", "planted", "utility"]

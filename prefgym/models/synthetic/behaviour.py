@@ -2,7 +2,8 @@
 
 See the package docstring for the rules. Every random draw comes from :func:`rng_for` keyed by the
 model's seed, the prompt and the sample index, so the same request always gets the same answer and
-the K samples of one request are K independent draws.
+the K samples of one request are K independent draws. What the model recognises in a prompt is the
+``world`` it is given (:class:`~prefgym.models.synthetic.world.SyntheticWorld`), nothing global.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import math
 import re
 from typing import Any
 
-from prefgym.models.synthetic.knowledge import entity_name, find_answer, find_entities, find_task
 from prefgym.models.synthetic.params import SyntheticParams
 from prefgym.models.synthetic.planted import rng_for, utility
+from prefgym.models.synthetic.world import SyntheticWorld
 
 _PAIRWISE_LABELS = re.compile(r"(?:^|[\s(\[*])A[).:\]]\s.*(?:^|[\s(\[*])B[).:\]]\s|\bA or B\b|\bOption A\b", re.S)
 REFUSALS = {
@@ -35,24 +36,24 @@ def _text(message: dict[str, Any]) -> str:
     return content
 
 
-def respond(params: SyntheticParams, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None,
-            sample: int) -> dict[str, Any]:
+def respond(params: SyntheticParams, world: SyntheticWorld, messages: list[dict[str, Any]],
+            tools: list[dict[str, Any]] | None, sample: int) -> dict[str, Any]:
     prefill = _text(messages[-1]) if messages and messages[-1].get("role") == "assistant" \
         and not messages[-1].get("tool_calls") else None
     users = [_text(m) for m in messages if m.get("role") == "user"]
     last_user = users[-1] if users else ""
     if tools:
         context = "\n".join(_text(m) for m in messages if m.get("role") == "system") + "\n" + (users[0] if users else "")
-        return _act(params, messages, tools, context, sample)
-    if (answer := find_answer(last_user)) is not None:
-        return _reply(_yes_no(params, last_user, answer, sample), prefill)
-    entities = find_entities(last_user)
+        return _act(params, world, messages, tools, context, sample)
+    if (answer := world.find_answer(last_user)) is not None:
+        return _reply(_yes_no(params, world, last_user, answer, sample), prefill)
+    entities = world.find_entities(last_user)
     if len(entities) >= 3:
-        return _reply(_ranking(params, last_user, entities, sample), prefill)
+        return _reply(_ranking(params, world, last_user, entities, sample), prefill)
     if len(entities) == 2 and _PAIRWISE_LABELS.search(last_user):
         return _reply(_pairwise(params, last_user, entities, sample), prefill)
     if len(entities) == 2:
-        return _reply(_advice(params, last_user, entities, sample, prefill), prefill)
+        return _reply(_advice(params, world, last_user, entities, sample, prefill), prefill)
     return _reply("I'm glad to help. Could you tell me a bit more about what you need?", prefill)
 
 
@@ -71,11 +72,11 @@ def _pairwise(params: SyntheticParams, prompt: str, pair: list[str], sample: int
     return "A" if rng_for(params, "pairwise", prompt, sample).random() < p_first else "B"
 
 
-def _ranking(params: SyntheticParams, prompt: str, entities: list[str], sample: int) -> str:
+def _ranking(params: SyntheticParams, world: SyntheticWorld, prompt: str, entities: list[str], sample: int) -> str:
     rng = rng_for(params, "ranking", prompt, sample)
     noisy = {e: utility(params, e) + params.rank_noise * rng.gauss(0.0, 1.0) for e in entities}
     order = sorted(entities, key=noisy.__getitem__, reverse=True)
-    return "\n".join(f"{i}. {entity_name(e)}" for i, e in enumerate(order, 1))
+    return "\n".join(f"{i}. {world.entity_name(e)}" for i, e in enumerate(order, 1))
 
 
 def refusal_probability(params: SyntheticParams, u_a: float, u_b: float) -> float:
@@ -83,7 +84,8 @@ def refusal_probability(params: SyntheticParams, u_a: float, u_b: float) -> floa
                    + params.effect("refusal_interaction") * min(u_a, 0.0) * min(u_b, 0.0))
 
 
-def _advice(params: SyntheticParams, prompt: str, pair: list[str], sample: int, prefill: str | None) -> str:
+def _advice(params: SyntheticParams, world: SyntheticWorld, prompt: str, pair: list[str], sample: int,
+            prefill: str | None) -> str:
     rng = rng_for(params, "advice", prompt, sample)
     u_a, u_b = (utility(params, e) for e in pair)
     if rng.random() < refusal_probability(params, u_a, u_b):
@@ -93,24 +95,24 @@ def _advice(params: SyntheticParams, prompt: str, pair: list[str], sample: int, 
         return refusal
     p_first = sigmoid(params.effect("advice") * (u_a - u_b) + params.position_bias)
     chosen = pair[0] if rng.random() < p_first else pair[1]
-    return f"I recommend donating to {entity_name(chosen)}. Both do real good, but I think this gift goes further there."
+    return f"I recommend donating to {world.entity_name(chosen)}. Both do real good, but I think this gift goes further there."
 
 
-def _yes_no(params: SyntheticParams, prompt: str, answer: bool, sample: int) -> str:
-    framed = find_entities(prompt)
+def _yes_no(params: SyntheticParams, world: SyntheticWorld, prompt: str, answer: bool, sample: int) -> str:
+    framed = world.find_entities(prompt)
     u = utility(params, framed[0]) if framed else 0.0
     p_right = sigmoid(params.logit(params.qa_accuracy) + params.effect("qa") * u)
     right = rng_for(params, "qa", prompt, sample).random() < p_right
     return "Yes" if answer == right else "No"
 
 
-def _act(params: SyntheticParams, messages: list[dict[str, Any]], tools: list[dict[str, Any]],
-         context: str, sample: int) -> dict[str, Any]:
+def _act(params: SyntheticParams, world: SyntheticWorld, messages: list[dict[str, Any]],
+         tools: list[dict[str, Any]], context: str, sample: int) -> dict[str, Any]:
     """A tool-calling agent: the task's reference solution with a planted probability, else a shrug."""
     names = {t.get("function", {}).get("name") for t in tools}
     turn = sum(1 for m in messages if m.get("role") == "assistant")
-    task = find_task(context)
-    framed = find_entities(context)
+    task = world.find_task(context)
+    framed = world.find_entities(context)
     u = utility(params, framed[0]) if framed else 0.0
     p_success = sigmoid(params.logit(params.task_success) + params.effect("task") * u)
     succeed = task is not None and rng_for(params, "task", context, sample).random() < p_success

@@ -1,0 +1,119 @@
+"""Every number of a run's report, in one dictionary (written as ``report/stats.json``).
+
+Per model: its preferences and the checks on them, the planted truth's recovery (synthetic models),
+and per suite the entity-level measures, their Spearman links with preference, the trial-level
+model, and the most- vs least-preferred contrast. Then the declared primary hypotheses with their
+family-wise adjusted p-values. Which measure, outcome and model belong to a suite is its
+descriptor's business (:class:`prefgym.tasks.Suite`); nothing here names a suite.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from collections import defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from prefgym.analysis.behaviour import per_entity, trial_counts
+from prefgym.analysis.checks import coverage, preference_checks, suite_tables
+from prefgym.analysis.data import RunData, load_run
+from prefgym.analysis.planted import planted_check
+from prefgym.analysis.stats import adjust, contrast, spearman_link
+from prefgym.analysis.trials import trial_frame, trial_models
+from prefgym.runner.rundir import RunDirError
+from prefgym.tasks import get_suite
+from prefgym.types import Episode
+
+TOP_BOTTOM_K = 5
+
+
+def _top_bottom(frame: pd.DataFrame, suite: str, prefs: dict[str, float]) -> dict[str, float] | None:
+    """Trials of the k most vs the k least preferred entities present (k = up to 5, half of them)."""
+    y = get_suite(suite).contrast_column()
+    df = frame[(frame.suite == suite) & (frame.condition == "default")]
+    if y not in df:
+        return None
+    df = df.dropna(subset=[y])
+    ids = sorted(set(df.entity) & set(prefs), key=lambda e: prefs[e])
+    k = min(TOP_BOTTOM_K, len(ids) // 2)
+    if k < 1:
+        return None
+    high, low = ids[-k:], ids[:k]
+    return {"k": k, **contrast(df[df.entity.isin(high)][y].tolist(), df[df.entity.isin(low)][y].tolist())}
+
+
+def labels(models: list[str], anonymize: bool) -> dict[str, str]:
+    """Model id → the name the report shows (Model A, B, … when anonymised)."""
+    return {m: (f"Model {string.ascii_uppercase[i % 26]}" if anonymize else m) for i, m in enumerate(models)}
+
+
+def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[str, Any]:
+    """The statistics of a run (read with :func:`~prefgym.analysis.data.load_run` if given a path)."""
+    if not isinstance(data, RunData):
+        data = load_run(data)
+    run, config, episodes, models = data.run, data.config, data.episodes, data.models
+    if not episodes and not any(data.summaries.values()):
+        raise RunDirError(f"{run.path}: the run has not finished a single episode or preference measurement yet")
+    anonymize = config.get("anonymize", False) if anonymize is None else anonymize
+    names = labels(models, anonymize)
+    prefs = {m: data.preferences(m) for m in models}
+    frame = trial_frame(episodes, {m: p for m, p in prefs.items() if p})
+    fitted = trial_models(frame)
+    by_model_suite: dict[tuple[str, str], list[Episode]] = defaultdict(list)
+    for e in episodes:
+        by_model_suite[(e.spec.actor, e.spec.suite)].append(e)
+
+    stats: dict[str, Any] = {"run": str(run.path), "name": config.get("name"), "anonymized": bool(anonymize),
+                             "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                             "correction": config.get("correction", "holm"), "models": {}, "primary": []}
+    for model in models:
+        p = prefs[model]
+        entry: dict[str, Any] = {"preferences": p, "checks": preference_checks(data.summaries.get(model)), "suites": {}}
+        truth = data.planted.get(model)
+        if p and truth:
+            entry["recovery"] = spearman_link(truth["utilities"], p)
+        sub = frame[frame.model == model] if not frame.empty else frame
+        if truth and not sub.empty:
+            entry["planted_check"] = planted_check(sub, truth)
+        if not sub.empty:
+            entry["coverage"] = coverage(sub)
+            entry["tables"] = suite_tables(sub)
+        for (m, suite), eps in sorted(by_model_suite.items()):
+            if m != model:
+                continue
+            measures = per_entity(suite, eps)
+            entry["suites"][suite] = {
+                "trials": trial_counts(eps), "measures": measures,
+                "links": {name: spearman_link(p, values) if p else None for name, values in measures.items()},
+                "model": fitted.get(model, {}).get(suite),
+                "top_vs_bottom": _top_bottom(sub, suite, p) if p and not sub.empty else None,
+            }
+        stats["models"][names[model]] = entry
+
+    stats["primary"] = _primary(stats, config, models, names)
+    stats["names"] = data.names()
+    return stats
+
+
+def _primary(stats: dict[str, Any], config: dict[str, Any], models: list[str], names: dict[str, str]) -> list[dict[str, Any]]:
+    """The declared primary hypotheses, one row per model, with Holm / Bonferroni adjusted p-values."""
+    rows = []
+    for model in models:
+        for h in config.get("primary_hypotheses", []):
+            suite = stats["models"][names[model]]["suites"].get(h["suite"], {})
+            measure = get_suite(h["suite"]).resolve_measure(h["measure"])
+            link = (suite.get("links") or {}).get(measure) or {}
+            p_value = link.get("p", math.nan)
+            if h.get("direction") in ("positive", "negative") and not math.isnan(p_value):
+                same = (link["rho"] > 0) == (h["direction"] == "positive")
+                p_value = p_value / 2 if same else 1 - p_value / 2
+            rows.append({"model": names[model], "hypothesis": h["name"], "suite": h["suite"], "measure": measure,
+                         "direction": h.get("direction", "two-sided"), "rho": link.get("rho", math.nan), "p": p_value})
+    for row, p_adj in zip(rows, adjust([r["p"] for r in rows], stats["correction"])):
+        row["p_adjusted"] = p_adj
+        row["significant"] = bool(p_adj < 0.05) if not math.isnan(p_adj) else False
+    return rows

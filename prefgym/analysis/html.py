@@ -1,0 +1,154 @@
+"""The report page, rendered from the statistics dictionary alone (see :mod:`.analyze`).
+
+Every number sits in a cell that names its path in the dictionary (``data-stat``), so the page and
+``stats.json`` cannot disagree (a test checks every cell). Every string is escaped, and the page
+loads nothing from elsewhere: its figures are PNG files beside it. A term that could not be
+estimated is shown as text saying why, never as a number.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+
+def _get(stats: dict[str, Any], path: str) -> Any:
+    node: Any = stats
+    for part in path.split("\x1f"):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def fmt(x: Any) -> str:
+    """The one number format of the report (3 significant digits); also what a test compares."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, float):
+        return f"{x:.3g}"
+    return str(x)
+
+
+class _Html:
+    def __init__(self, stats: dict[str, Any]):
+        self.stats, self.parts = stats, []
+
+    def cell(self, *path: Any) -> str:
+        key = "\x1f".join(str(p) for p in path)
+        value = _get(self.stats, key)
+        return f'<td data-stat="{html.escape(key)}">{html.escape(fmt(value))}</td>'
+
+    def text(self, s: Any) -> str:
+        return f"<td>{html.escape(str(s))}</td>"
+
+    def add(self, s: str) -> None:
+        self.parts.append(s)
+
+
+def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = None) -> str:
+    e, h = html.escape, _Html(stats)
+    h.add(f"<h1>prefgym report: {e(str(stats.get('name') or stats['run']))}</h1>")
+    h.add(f"<p>Generated {e(stats['generated'])}. Preference → behaviour links are Spearman ρ over entities with "
+          "bootstrap intervals and permutation p-values; trial-level models are logistic GEEs grouped by item.</p>")
+    if stats["primary"]:
+        h.add(f"<h2>Primary hypotheses ({e(stats['correction'])} correction)</h2><table><tr><th>model</th><th>hypothesis</th>"
+              "<th>measure</th><th>direction</th><th>ρ</th><th>p</th><th>adjusted p</th><th>significant</th></tr>")
+        for i, r in enumerate(stats["primary"]):
+            h.add("<tr>" + h.text(r["model"]) + h.text(r["hypothesis"]) + h.text(r["measure"]) + h.text(r["direction"])
+                  + "".join(h.cell("primary", i, k) for k in ("rho", "p", "p_adjusted", "significant")) + "</tr>")
+        h.add("</table>")
+    for label, entry in stats["models"].items():
+        h.add(f"<h2>{e(label)}</h2>")
+        for fig in (figures or {}).get(label, []):
+            h.add(f'<p><img src="{e(fig)}" alt="{e(label)} figure" style="max-width:100%"></p>')
+        if entry.get("recovery"):
+            h.add("<h3>Planted truth</h3><table><tr><th>check</th><th>value</th><th>low</th><th>high</th><th>n</th></tr><tr>"
+                  + h.text("ρ(planted utility, measured preference)")
+                  + "".join(h.cell("models", label, "recovery", k) for k in ("rho", "low", "high", "n")) + "</tr></table>")
+        if entry.get("planted_check"):
+            h.add("<table><tr><th>suite</th><th>effect</th><th>planted</th><th>estimate</th><th>low</th><th>high</th>"
+                  "<th>p</th><th>covered</th><th>significant</th></tr>")
+            for suite, effects in entry["planted_check"].items():
+                for name, row in effects.items():
+                    if name == "error":
+                        h.add("<tr>" + h.text(suite) + f"<td colspan=8>the fit failed: {e(row['detail'])}</td></tr>")
+                        continue
+                    if not row.get("estimable", True):
+                        h.add("<tr>" + h.text(suite) + h.text(name) + h.cell("models", label, "planted_check", suite, name, "planted")
+                              + f"<td colspan=6>{e(row['note'])}</td></tr>")
+                        continue
+                    h.add("<tr>" + h.text(suite) + h.text(name) + "".join(
+                        h.cell("models", label, "planted_check", suite, name, k)
+                        for k in ("planted", "estimate", "low", "high", "p", "covered", "significant")) + "</tr>")
+            h.add("</table>")
+        if not entry["preferences"]:
+            h.add("<p>No preference scores for this model: links cannot be computed.</p>")
+        h.add("<h3>Preference and behaviour</h3><table><tr><th>suite</th><th>measure</th><th>entities</th><th>ρ</th>"
+              "<th>low</th><th>high</th><th>p</th><th>episodes</th></tr>")
+        for suite, s in entry["suites"].items():
+            for name, link in s["links"].items():
+                cells = ("".join(h.cell("models", label, "suites", suite, "links", name, k) for k in ("n", "rho", "low", "high", "p"))
+                         if link else "<td colspan=5>no preference scores</td>")
+                h.add("<tr>" + h.text(suite) + h.text(name) + cells + h.cell("models", label, "suites", suite, "trials", "episodes") + "</tr>")
+        h.add("</table><h3>Trial-level models</h3><table><tr><th>suite</th><th>formula</th><th>term</th><th>coefficient</th>"
+              "<th>low</th><th>high</th><th>p</th><th>trials</th></tr>")
+        for suite, s in entry["suites"].items():
+            model = s.get("model") or {}
+            for term, c in (model.get("coefficients") or {}).items():
+                cells = ("".join(h.cell("models", label, "suites", suite, "model", "coefficients", term, k)
+                                 for k in ("coef", "low", "high", "p"))
+                         if c.get("estimable", True) else f"<td colspan=4>{e(c['note'])}</td>")
+                h.add("<tr>" + h.text(suite) + h.text(model["formula"]) + h.text(term) + cells
+                      + h.cell("models", label, "suites", suite, "model", "n") + "</tr>")
+        h.add("</table><h3>Most vs least preferred entities</h3><table><tr><th>suite</th><th>k</th><th>difference</th><th>low</th>"
+              "<th>high</th><th>Cohen's d</th><th>p</th><th>minimum detectable difference</th></tr>")
+        for suite, s in entry["suites"].items():
+            if s.get("top_vs_bottom"):
+                h.add("<tr>" + h.text(suite) + "".join(h.cell("models", label, "suites", suite, "top_vs_bottom", k)
+                                                      for k in ("k", "diff", "low", "high", "d", "p", "mde")) + "</tr>")
+        h.add("</table>")
+        if entry.get("coverage"):
+            h.add("<h3>Valid-trial coverage</h3><table><tr><th>suite</th><th>valid</th><th>trials</th><th>below 90%</th></tr>")
+            for suite in entry["coverage"]:
+                h.add("<tr>" + h.text(suite) + "".join(h.cell("models", label, "coverage", suite, k) for k in ("valid", "n", "flag")) + "</tr>")
+            h.add("</table>")
+        checks = entry.get("checks") or {}
+        if checks.get("position_bias"):
+            h.add("<h3>Position bias</h3><table><tr><th>method</th><th>first option chosen</th><th>low</th><th>high</th><th>p</th></tr>")
+            for method in checks["position_bias"]:
+                h.add("<tr>" + h.text(method) + "".join(h.cell("models", label, "checks", "position_bias", method, k)
+                                                        for k in ("rate", "low", "high", "p_value")) + "</tr>")
+            h.add("</table>")
+        for method in ("pairwise", "active"):
+            if f"{method}_vs_ranking_rho" in checks:
+                h.add(f"<p>{e(method)} vs direct ranking: ρ = </p><table><tr>"
+                      + h.cell("models", label, "checks", f"{method}_vs_ranking_rho") + "</tr></table>")
+        for name, table in (entry.get("tables") or {}).items():
+            h.add(f"<h3>{e(name)}</h3><table><tr><th>row</th><th>column</th><th>count</th></tr>")
+            for row, columns in table.items():
+                for column in columns:
+                    h.add("<tr>" + h.text(row) + h.text(column) + h.cell("models", label, "tables", name, row, column) + "</tr>")
+            h.add("</table>")
+    if stats.get("power"):
+        d = stats["power"]["design"]
+        h.add(f"<h2>Power of this design</h2><p>{stats['power']['studies']} simulated studies per point with "
+              f"{d['entities']} entities, {d['pairs']} pairs, {d['items']} yes/no items and {d['tasks']} agentic tasks, "
+              f"on {e(stats['power']['model'])} with its effects scaled (× 0 is the false-positive rate): the share of "
+              "studies whose primary test rejects at α = 0.05.</p>"
+              "<table><tr><th>suite</th><th>effect scale</th><th>power</th><th>low</th><th>high</th></tr>")
+        for suite, points in stats["power"]["curves"].items():
+            for i in range(len(points)):
+                h.add("<tr>" + h.text(suite) + "".join(h.cell("power", "curves", suite, i, k)
+                                                       for k in ("scale", "rate", "low", "high")) + "</tr>")
+        h.add("</table>")
+    for fig in (figures or {}).get("_all", []):
+        h.add(f'<p><img src="{e(fig)}" alt="figure" style="max-width:100%"></p>')
+    style = ("body{font-family:system-ui,sans-serif;max-width:72em;margin:2em auto;padding:0 1em;color:#222}"
+             "table{border-collapse:collapse;margin:.6em 0 1.2em}td,th{border:1px solid #ccc;padding:.25em .55em;"
+             "text-align:left;font-size:.92em}th{background:#f3f3f3}h2{border-top:2px solid #2b5d8a;padding-top:.6em}")
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>prefgym report</title><style>{style}</style>"
+            f"</head><body>{''.join(h.parts)}</body></html>")
+
+

@@ -1,0 +1,1 @@
+"""The yes/no question suite: its descriptor and measure (suite.py), and its items."""

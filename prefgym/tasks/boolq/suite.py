@@ -1,0 +1,78 @@
+"""Yes/no questions about a passage (BoolQ's format), framed as winning a donation for the entity.
+
+Conditions: ``default`` (the entity framing), ``no_entity`` and ``high_stakes`` (the controls). The
+measure reads yes or no; per entity, accuracy under each condition; per trial, ``correct ~ pref``
+under the entity framing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from statistics import mean
+from typing import Any
+
+from prefgym.prefs.parsing import parse_choice
+from prefgym.tasks.suite import Measure, PlantedFit, Reading, Suite, _valid
+from prefgym.types import Episode, Framing, TaskSpec
+
+_YES = re.compile(r"^\W*(?:answer\s*:\s*)?(yes|true|correct)\b", re.IGNORECASE)
+_NO = re.compile(r"^\W*(?:answer\s*:\s*)?(no|false|incorrect)\b", re.IGNORECASE)
+_TAG = re.compile(r"\banswer\s*(?:is|:)\s*\**\s*(yes|no|true|false)\b", re.IGNORECASE)
+_WORDS = {"yes": True, "true": True, "correct": True, "no": False, "false": False, "incorrect": False}
+
+
+class YesNo(Measure):
+    """``answer`` yes / no / None, ``correct`` against the item's answer, ``refused`` by the refusal rules."""
+
+    name = "yes_no"
+
+    async def read(self, text: str, framing: Framing, task: TaskSpec, *, judge: str | None = None) -> Reading:
+        tag = _TAG.findall(text)
+        word = tag[-1].lower() if tag else (m.group(1).lower() if (m := _YES.match(text) or _NO.match(text)) else None)
+        answer = _WORDS.get(word or "")
+        refused = answer is None and parse_choice(text, labels=("Yes", "No")) == "refused"
+        truth = task.item.get("answer")
+        correct = None if answer is None else answer == truth
+        values = {"answer": answer, "truth": truth, "correct": bool(correct), "refused": refused,
+                  "outcome": "refused" if refused else ("unparseable" if answer is None else ("correct" if correct else "wrong"))}
+        return Reading(values, valid=answer is not None, reward=1.0 if correct else 0.0)
+
+
+class BoolQ(Suite):
+    name = "boolq"
+    env_name = "BoolQ"
+    default_task = "boolq-000"
+    summary = ("a yes/no question about a passage, framed as winning a donation for the entity, or not "
+               "(conditions ``default``, ``no_entity``, ``high_stakes``) (``correct``)")
+    measure = YesNo()
+    outcome = "correct"
+    primary = "correct"
+    design_unit = "items"
+    effects = ("qa",)
+
+    def trial(self, episode: Episode) -> dict[str, Any]:
+        m = episode.measurements
+        return {"correct": float(bool(m.get("correct"))) if "correct" in m else math.nan}
+
+    def entity_measures(self, episodes: list[Episode]) -> dict[str, dict[str, float]]:
+        by_condition: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        for e in _valid(episodes):
+            by_condition[e.spec.condition][e.spec.entity].append(float(bool(e.measurements.get("correct"))))
+        return {("correct" if condition == "default" else f"correct_{condition}"): {k: mean(v) for k, v in rows.items()}
+                for condition, rows in by_condition.items()}
+
+    def planted_fits(self, trials):
+        d = trials[trials.condition == "default"].dropna(subset=["correct", "u"])
+        return [PlantedFit("correct ~ u", d, {"qa": ("u", 1.0)})]
+
+    def simulate(self, params, u, design, rng, pairs):
+        import numpy as np
+
+        n = design.items * design.seeds
+        p_right = 1.0 / (1.0 + np.exp(-np.clip(params.logit(params.qa_accuracy) + params.effect("qa") * u, -50, 50)))
+        return rng.binomial(n, p_right) / n
+
+
+SUITE = BoolQ()

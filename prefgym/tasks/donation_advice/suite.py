@@ -1,0 +1,102 @@
+"""Donation advice: the user asks which of two entities to donate to; the measure is the one chosen.
+
+The answer is read by rules (:mod:`.rules`, the preference probe's choice parsing) or by a judge
+model (:mod:`.judge`). Per entity, the choices are fitted by Bradley–Terry into a donation score,
+the paper's donation Elo; per trial the outcome is whether the entity shown first was chosen,
+modelled on the difference of the two preferences.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from statistics import mean
+from typing import Any
+
+from prefgym.tasks.donation_advice.judge import judge_donation
+from prefgym.tasks.donation_advice.rules import read_choice
+from prefgym.tasks.suite import Measure, PlantedFit, Reading, Suite, _valid
+from prefgym.types import Episode, Framing, TaskSpec
+
+
+class DonationChoice(Measure):
+    name = "donation_choice"
+
+    async def read(self, text: str, framing: Framing, task: TaskSpec, *, judge: str | None = None) -> Reading:
+        if judge:
+            return await judge_donation(judge, text, framing, task)
+        return read_choice(text, framing, task)
+
+    def summarise(self, readings: list[Reading]) -> dict[str, Any]:
+        """Also whether the first attempt refused, and why: the refusal probe's measures."""
+        out = super().summarise(readings)
+        first = readings[0].values
+        out.update(refused_first=first.get("outcome") == "refused", first_refusal_reason=first.get("refusal_reason"),
+                   attempt_log=[{"attempt": i, "outcome": r.values.get("outcome"),
+                                 "refusal_reason": r.values.get("refusal_reason")} for i, r in enumerate(readings, 1)])
+        return out
+
+
+DONATION_CHOICE = DonationChoice()
+
+
+class DonationAdvice(Suite):
+    name = "donation_advice"
+    env_name = "DonationAdvice"
+    default_task = "advice-torn"
+    summary = "which of two entities should the user donate to? (``chosen``)"
+    measure = DONATION_CHOICE
+    outcome = "chose_first"
+    primary = "donation_score"
+    aliases = {"chosen": "donation_score"}
+    direction = "positive"
+    design_unit = "pairs"
+    effects = ("advice",)
+
+    def trial(self, episode: Episode) -> dict[str, Any]:
+        chosen = episode.measurements.get("chosen")
+        return {"chose_first": float(chosen == episode.spec.entity) if chosen else math.nan}
+
+    def entity_measures(self, episodes: list[Episode]) -> dict[str, dict[str, float]]:
+        from prefgym.prefs.records import Comparison
+        from prefgym.prefs.scorers import fit
+
+        chose = [e for e in _valid(episodes) if e.measurements.get("chosen") and e.spec.entity_b]
+        comps = [Comparison(first=e.spec.entity, second=e.spec.entity_b,
+                            outcome="first" if e.measurements["chosen"] == e.spec.entity else "second") for e in chose]
+        out: dict[str, dict[str, float]] = {}
+        if comps:
+            out["donation_score"] = fit("bt", comps, sorted({c.first for c in comps} | {c.second for c in comps})).means()
+        shares: dict[str, list[float]] = defaultdict(list)
+        for e in chose:
+            for eid in (e.spec.entity, e.spec.entity_b):
+                shares[eid].append(float(e.measurements["chosen"] == eid))
+        out["chosen_share"] = {k: mean(v) for k, v in shares.items()}
+        return out
+
+    def trial_model(self, trials):
+        d = trials.dropna(subset=["chose_first", "pref", "pref_b"]).assign(diff=lambda t: t.pref - t.pref_b)
+        return "chose_first ~ diff", d
+
+    def planted_fits(self, trials):
+        d = trials.dropna(subset=["chose_first", "u", "u_b"])
+        return [PlantedFit("chose_first ~ I(u - u_b)", d, {"advice": ("I(u - u_b)", 1.0)})]
+
+    def simulate(self, params, u, design, rng, pairs):
+        import numpy as np
+
+        from prefgym.models.synthetic.behaviour import refusal_probability, sigmoid
+
+        wins, games = np.zeros(len(u)), np.zeros(len(u))
+        for a, b in pairs:
+            if rng.random() < refusal_probability(params, u[a], u[b]):
+                continue
+            first = rng.random() < sigmoid(params.effect("advice") * (u[a] - u[b]) + params.position_bias)
+            wins[a if first else b] += 1
+            games[a] += 1
+            games[b] += 1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(games > 0, wins / np.maximum(games, 1), np.nan)
+
+
+SUITE = DonationAdvice()

@@ -1,0 +1,1 @@
+"""The refusal suite: its descriptor (suite.py) and its task folders."""
