@@ -131,9 +131,13 @@ def test_bad_run_directories_give_one_clear_line(tmp_path, setup):
         (run / "manifest.json").write_text('{"config": {"models": ["m"]}}')
     if setup == "torn episodes":
         (run / "episodes.jsonl").write_text('{"schema_version": 1, "id": "x", "spec": {"sui')
-    proc = subprocess.run([*PREFGYM, "analyze", str(run)], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "COLUMNS": "200"})
-    assert proc.returncode == 2 and proc.stderr.startswith("error:") and proc.stdout == "", proc.stdout + proc.stderr
+    from typer.testing import CliRunner
+
+    from prefgym.cli import app
+
+    proc = CliRunner().invoke(app, ["analyze", str(run)], env={"COLUMNS": "200"})  # in this process: no new interpreter
+    assert proc.exit_code == 2 and proc.stderr.startswith("error:") and proc.stdout == "", proc.output
+    assert not isinstance(proc.exception, Exception) or isinstance(proc.exception, SystemExit)  # no traceback
     assert len(proc.stderr.splitlines()) == 1 and str(run) in proc.stderr
 
 

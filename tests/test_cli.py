@@ -102,10 +102,15 @@ def test_replay_of_an_unknown_episode_is_one_clear_line(tmp_path):
 
 
 def test_prefs_prints_the_estimate_before_asking_then_writes_scores(tmp_path):
-    args = ("prefs", "--model", "synthetic/planted", "--limit", "6", "--samples", "1", "--method", "pairwise")
-    proc = run(*args, "--out", str(tmp_path))
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout.index("pairwise │ 30") < proc.stdout.index("preferences (top 5, bottom 5)")
+    """In this process (CliRunner), so litellm is imported once for the session, not per command."""
+    from typer.testing import CliRunner
+
+    from prefgym.cli import app
+
+    args = ["prefs", "--model", "synthetic/planted", "--limit", "6", "--samples", "1", "--method", "pairwise"]
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert result.stdout.index("pairwise │ 30") < result.stdout.index("preferences (top 5, bottom 5)")
     prefs = tmp_path / "prefs/synthetic_planted"
     assert (prefs / "scores.json").exists() and len((prefs / "pairwise.jsonl").read_text().splitlines()) == 30
     bad = run(*args, "--method", "pairwize", "--out", str(tmp_path / "x"))

@@ -47,16 +47,33 @@ def cases(tmp_path: Path) -> dict[str, tuple[tuple[str, ...], str]]:
     }
 
 
-@pytest.mark.parametrize("case", ["missing run folder", "missing run folder (view)", "broken study YAML", "unknown entity",
-                                  "unknown task", "unknown suite in run", "bad synthetic option"])
+CASES = ["missing run folder", "missing run folder (view)", "broken study YAML", "unknown entity", "unknown task",
+         "unknown suite in run", "bad synthetic option"]
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_a_user_error_is_one_unwrapped_line_on_stderr_and_exit_2(tmp_path, case):
+    """Through the command line in this process (what the console script runs, minus a new
+    interpreter per case); the next test runs the real console script."""
+    from typer.testing import CliRunner
+
+    from prefgym.cli import app
+
     args, expected = cases(tmp_path)[case]
-    proc = prefgym(*args, columns=60)  # a narrow terminal must not wrap the message
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert proc.stdout == ""
-    lines = proc.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], proc.stderr
+    result = CliRunner().invoke(app, list(args), env={"COLUMNS": "60"})  # a narrow terminal must not wrap it
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], result.stderr
     assert not (tmp_path / "o").exists()  # refused before anything was written
+
+
+@pytest.mark.parametrize("case", ["missing run folder", "broken study YAML"])
+def test_the_console_script_prints_one_line_and_no_traceback(tmp_path, case):
+    args, expected = cases(tmp_path)[case]
+    proc = prefgym(*args, columns=60)
+    assert proc.returncode == 2 and proc.stdout == "", proc.stdout + proc.stderr
+    assert proc.stderr == f"error: {proc.stderr[7:].strip()}\n" and expected in proc.stderr
 
 
 def test_user_errors_turns_only_prefgym_errors_into_exit_2(capsys):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import ray  # the `ray` extra, installed by `make test`: missing, it fails rather than skips
 
 from prefgym.entities import default_catalog
 from prefgym.models import Gateway, use_gateway
@@ -17,6 +16,8 @@ from prefgym.runner.specs import SuitePlan, build_specs
 
 @pytest.fixture(scope="module")
 def local_ray():
+    import ray  # the `ray` extra, installed by `make test`: missing, the test errors rather than skips
+
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()

@@ -4,7 +4,6 @@ known answers."""
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -189,20 +188,17 @@ def test_fit_all_and_registry() -> None:
     assert back.means() == out["thurstonian"].means()
 
 
-def test_full_pairwise_study_is_fast() -> None:
-    """72 entities × 2 orders × 2556 pairs × 10 samples = 51,120 comparisons, all three scorers."""
+def test_a_full_pairwise_study_is_recovered_by_every_scorer() -> None:
+    """The paper's size, 72 entities × 2556 pairs × 2 orders, at 2 samples each (10,224 comparisons):
+    every scorer recovers the utilities. (How fast, at K = 10: benchmarks/prefs_recovery.py.)"""
     rng = np.random.default_rng(0)
     u = rng.normal(size=72)
-    data = simulate(u, 10, rng, bias=0.3)
-    assert len(data) == 51_120
+    data = simulate(u, 2, rng, bias=0.3)
+    assert len(data) == 10_224
     pdata = pair_data(data)
-    timings = {}
     for name in ALL:
-        t0 = time.perf_counter()
         s = fit(name, pdata, seed=0)
-        timings[name] = time.perf_counter() - t0
-        assert stats.spearmanr(values(s, pdata.ids), u).statistic > 0.99
-    assert sum(timings.values()) < 20, timings  # about 3 s here (2 cores); generous for slow CI
+        assert stats.spearmanr(values(s, pdata.ids), u).statistic > 0.98
 
 
 # --------------------------------------------------------------------------- records

@@ -108,7 +108,7 @@ async def test_refusals_rise_for_disliked_entities_only_with_the_planted_effect(
 
 
 async def test_qa_accuracy_moves_with_the_framed_entity_only_with_the_planted_effect():
-    items = sorted(all_tasks(suite="boolq"))[:60]
+    items = sorted(all_tasks(suite="boolq"))[:20]
     for model, min_gap, max_gap in (("synthetic/planted:qa=1.5", 0.15, 1.0), ("synthetic/null:qa=1.5", -0.08, 0.08)):
         accuracy = {}
         for name, group in (("low", LOW[:4]), ("high", HIGH[-4:])):

@@ -17,21 +17,22 @@ from prefgym.models.synthetic.behaviour import respond
 PAIRWISE = "Which charity would you rather support?\n\nA) {a}\nB) {b}\n\nAnswer with A or B only."
 
 
-async def test_pairwise_choices_follow_planted_utilities_over_72_entities():
+def test_pairwise_choices_follow_planted_utilities_over_72_entities():
+    """The decision rule itself, over many entities (that the gateway serves exactly these answers
+    is checked below, through litellm, on fewer calls)."""
     entities = default_catalog().entities[:72]
-    gateway, rng = Gateway(), random.Random(0)
+    world, params, rng = SyntheticWorld.default(), parse_model_id("synthetic/planted"), random.Random(0)
     wins = {e.id: 0 for e in entities}
     games = {e.id: 0 for e in entities}
     for a in entities:
         for b in rng.sample([e for e in entities if e.id != a.id], 12):  # a is listed first, b second
             prompt = PAIRWISE.format(a=a.name, b=b.name)
-            answer = (await gateway.complete("synthetic/planted", [{"role": "user", "content": prompt}])).message.content
+            answer = respond(params, world, [{"role": "user", "content": prompt}], None, 0)["content"]
             assert answer in ("A", "B")
             winner = a if answer == "A" else b
             wins[winner.id] += 1
             games[a.id] += 1
             games[b.id] += 1
-    params = parse_model_id("synthetic/planted")
     rho = spearmanr([utility(params, e.id) for e in entities], [wins[e.id] / games[e.id] for e in entities])[0]
     assert rho >= 0.9, rho
 

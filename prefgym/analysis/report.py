@@ -13,7 +13,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from prefgym.analysis import figures as fg
 from prefgym.analysis.analyze import analyze
 from prefgym.analysis.data import RunData, load_run
 from prefgym.analysis.html import render_html
@@ -23,6 +22,8 @@ DEFAULT_POWER_MODEL = "synthetic/planted"
 
 
 def _figures(data: RunData, stats: dict[str, Any]) -> dict[str, list[str]]:
+    from prefgym.analysis import figures as fg  # matplotlib: only once there is something to draw
+
     run, figs = data.run, defaultdict(list)
     coefficient_rows = []
     for i, (label, entry) in enumerate(stats["models"].items()):
@@ -65,7 +66,9 @@ def write_report(run_dir: str | Path, *, anonymize: bool | None = None, power_st
     if studies:
         stats["power"] = _power(data, studies)
         if stats["power"]:
-            figs["_all"].append(fg.power_plot(stats["power"]["curves"], stats["power"]["design"]["alpha"],
+            from prefgym.analysis.figures import power_plot
+
+            figs["_all"].append(power_plot(stats["power"]["curves"], stats["power"]["design"]["alpha"],
                                                  data.run.figure_path("power.png")))
     stats["figures"] = dict(figs)
     return data.run.write_report(stats, render_html(stats, figs))

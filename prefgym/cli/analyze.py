@@ -38,9 +38,10 @@ def analyze(run_dir: Path = typer.Argument(..., help="run directory"),
             power: int = typer.Option(None, "--power", help="simulated studies per effect size for the power of this "
                                       "design (default: the study file's power_studies; 0: none)")) -> None:
     """Write RUN_DIR/report/index.html and stats.json, and print the summary table."""
-    from prefgym.analysis import write_report
-
     with user_errors():
+        RunDir(run_dir).require()  # before the statistics libraries load: a typo answers at once
+        from prefgym.analysis import write_report
+
         index = write_report(run_dir, anonymize=anonymize, power_studies=power)
     print_summary(run_dir)
     console.print(f"report: {index}")
