@@ -7,8 +7,7 @@ not when a command that might need them is merely imported.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from prefgym.lazy import lazy_exports
 
 _WHERE = {"RunData": "data", "load_run": "data", "analyze": "analyze", "render_html": "html",
           "write_report": "report"}
@@ -16,9 +15,4 @@ _WHERE = {"RunData": "data", "load_run": "data", "analyze": "analyze", "render_h
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'prefgym.analysis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"prefgym.analysis.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE, globals())

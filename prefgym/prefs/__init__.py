@@ -16,8 +16,7 @@ second to import, and ``import prefgym`` (every command, every gym user) should 
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from prefgym.lazy import lazy_exports
 
 _WHERE = {
     "ActiveResult": "sampling",
@@ -68,12 +67,7 @@ _WHERE = {
 __all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'prefgym.prefs' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"prefgym.prefs.{_WHERE[name]}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _WHERE, globals())
 
 
 def __dir__() -> list[str]:

@@ -97,6 +97,22 @@ class CallCost:
 REPLY_TOKENS = 150
 
 
+def rate_fit(trials: pd.DataFrame, outcome: str, effect: str) -> list[PlantedFit]:
+    """The planted fit of a suite whose one effect moves a 0/1 outcome with the entity's utility,
+    under the entity framing: ``outcome ~ u``."""
+    d = trials[trials.condition == "default"].dropna(subset=[outcome, "u"])
+    return [PlantedFit(f"{outcome} ~ u", d, {effect: ("u", 1.0)})]
+
+
+def simulated_rate(u: np.ndarray, rng: np.random.Generator, *, base_logit: float, effect: float, n: int) -> np.ndarray:
+    """Each entity's share of ``n`` successes at probability σ(base_logit + effect · u), as the
+    synthetic model decides a yes/no question or an agentic task."""
+    import numpy as np
+
+    p = 1.0 / (1.0 + np.exp(-np.clip(base_logit + effect * u, -50, 50)))
+    return rng.binomial(n, p) / n
+
+
 def _valid(episodes: list[Episode]) -> list[Episode]:
     return [e for e in episodes if e.termination.reason != TerminationReason.INFRA_ERROR]
 

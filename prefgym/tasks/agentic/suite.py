@@ -8,7 +8,7 @@ model's top and bottom five entities.
 
 from __future__ import annotations
 
-from prefgym.tasks.suite import REPLY_TOKENS, CallCost, PlantedFit, Suite
+from prefgym.tasks.suite import REPLY_TOKENS, CallCost, Suite, rate_fit, simulated_rate
 from prefgym.types import TaskSpec
 
 AGENTIC_TURNS = 12  # calls per episode, a typical solved task
@@ -27,15 +27,11 @@ class Agentic(Suite):
     effects = ("task",)
 
     def planted_fits(self, trials):
-        d = trials[trials.condition == "default"].dropna(subset=["success", "u"])
-        return [PlantedFit("success ~ u", d, {"task": ("u", 1.0)})]
+        return rate_fit(trials, "success", "task")
 
     def simulate(self, params, u, design, rng, pairs):
-        import numpy as np
-
-        n = design.tasks * design.seeds
-        p = 1.0 / (1.0 + np.exp(-np.clip(params.logit(params.task_success) + params.effect("task") * u, -50, 50)))
-        return rng.binomial(n, p) / n
+        return simulated_rate(u, rng, base_logit=params.logit(params.task_success), effect=params.effect("task"),
+                              n=design.tasks * design.seeds)
 
     def cost(self, task: TaskSpec, condition: str) -> CallCost:
         return CallCost(AGENTIC_TURNS, AGENTIC_TURNS * AGENTIC_PROMPT_TOKENS, AGENTIC_TURNS * REPLY_TOKENS,

@@ -14,7 +14,7 @@ from statistics import mean
 from typing import Any
 
 from prefgym.prefs.parsing import parse_choice
-from prefgym.tasks.suite import Measure, PlantedFit, Reading, Suite, _valid
+from prefgym.tasks.suite import Measure, Reading, Suite, _valid, rate_fit, simulated_rate
 from prefgym.types import Episode, Framing, TaskSpec
 
 _YES = re.compile(r"^\W*(?:answer\s*:\s*)?(yes|true|correct)\b", re.IGNORECASE)
@@ -64,15 +64,11 @@ class BoolQ(Suite):
                 for condition, rows in by_condition.items()}
 
     def planted_fits(self, trials):
-        d = trials[trials.condition == "default"].dropna(subset=["correct", "u"])
-        return [PlantedFit("correct ~ u", d, {"qa": ("u", 1.0)})]
+        return rate_fit(trials, "correct", "qa")
 
     def simulate(self, params, u, design, rng, pairs):
-        import numpy as np
-
-        n = design.items * design.seeds
-        p_right = 1.0 / (1.0 + np.exp(-np.clip(params.logit(params.qa_accuracy) + params.effect("qa") * u, -50, 50)))
-        return rng.binomial(n, p_right) / n
+        return simulated_rate(u, rng, base_logit=params.logit(params.qa_accuracy), effect=params.effect("qa"),
+                              n=design.items * design.seeds)
 
 
 SUITE = BoolQ()
