@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "prefgym"
 
 # DESIGN.md: types ← sandbox, models ← tools, users, agents ← tasks ← envs ← runner ← analysis, viewer,
 # cli; with the modules every layer may use below them, and study between the runner and the CLI.
-RANK = {"errors": 0, "yamlfile": 0, "aio": 0, "types": 1, "entities": 2, "sandbox": 2, "models": 3, "tools": 4,
+RANK = {"errors": 0, "yamlfile": 0, "aio": 0, "lazy": 0, "types": 1, "entities": 2, "sandbox": 2, "models": 3, "tools": 4,
         "users": 4, "agents": 4, "prefs": 4, "tasks": 5, "envs": 6, "runner": 7, "analysis": 8, "study": 8,
         "viewer": 8, "cli": 9, "": 10}
 
