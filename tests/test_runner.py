@@ -110,3 +110,62 @@ def test_specs_pairs_both_orders_and_extremes_from_scores():
     assert [s.entity for s in chosen] == [catalog.ids[5], catalog.ids[4], catalog.ids[0]]
     with pytest.raises(ValueError, match="need preference scores"):
         build_specs(SuitePlan(suite="agentic", entities=Extremes(top=1, bottom=1)), "m", catalog)
+
+
+SLOW_TASK = """id: slow-note
+suite: agentic
+title: Write a note, slowly
+description: The reference solution sleeps, then writes a note, so a fault can strike mid-episode.
+user:
+  opening: Please write /work/note.txt for {entity_name}.
+  rules: []
+  default_reply: Please call submit when you're done.
+  end_patterns: []
+limits:
+  max_turns: 5
+  exec_timeout_s: 30
+"""
+SLOW_GRADER = '''from grader_kit import check
+
+@check("note_written")
+def _():
+    return open("/work/note.txt").read().strip() == "done"
+'''
+
+
+async def test_a_container_killed_from_outside_is_an_infra_error_retried_and_recorded_once(docker_ready, tmp_path):
+    """``docker kill`` of the sandbox mid-episode (the oracle is inside its ``sleep``): that attempt
+    ends as infra_error, the runner plays the spec again, and the run holds one episode, rewarded 1."""
+    import asyncio
+
+    folder = tmp_path / "tasks" / "slow-note"
+    folder.mkdir(parents=True)
+    (folder / "task.yaml").write_text(SLOW_TASK)
+    (folder / "solution.sh").write_text("sleep 3\necho done > /work/note.txt\n")
+    (folder / "grader.py").write_text(SLOW_GRADER)
+    catalog = default_catalog().subset(["oxfam"])
+    specs = build_specs(SuitePlan(suite="agentic", tasks=["slow-note"]), "m", catalog, tasks_dir=str(tmp_path / "tasks"))
+    specs = [s.model_copy(update={"agent": "oracle", "model": None}) for s in specs]
+    run = RunDir(tmp_path / "run")
+    run.start({"test": "docker kill"})
+    run_id = f"pytest-kill-{os.getpid()}"
+    killed: list[str] = []
+
+    async def vandalise_from_outside():
+        while not killed:
+            for c in engine.managed_containers(run_id=run_id):
+                if c.status == "running":
+                    await asyncio.sleep(1.0)  # inside the oracle's sleep
+                    engine.client().api.kill(c.id)
+                    killed.append(c.id)
+                    return
+            await asyncio.sleep(0.05)
+
+    outside = asyncio.create_task(vandalise_from_outside())
+    tally = await run_many(specs, run, catalog, RunOptions(retries=2, run_id=run_id, sandboxes=1,
+                                                           tasks_dir=str(tmp_path / "tasks")))
+    await outside
+    (episode,) = run.episodes()
+    assert killed and tally.failed == 0 and tally.done == 1
+    assert episode.reward == 1.0 and episode.termination.reason == "agent_submitted"
+    assert episode.measurements["infra_retries"] == 1

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from prefgym.sandbox.docker import DockerSandbox, engine
-from prefgym.sandbox.docker.config import LABEL_OWNER_PID, LABEL_RUN
+from prefgym.sandbox.docker.config import LABEL_OWNER_PID, LABEL_RUN, TRUSTED_CAPS
 
 from conftest import TEST_RUN
 
@@ -118,14 +118,18 @@ async def test_container_is_hardened_and_labelled(sandbox):
     attrs = engine.client().api.inspect_container(sandbox.container_id)
     host = attrs["HostConfig"]
     assert host["ReadonlyRootfs"] is True
-    assert host["CapDrop"] == ["ALL"]
+    assert host["CapDrop"] == ["ALL"] and sorted(host["CapAdd"]) == sorted(f"CAP_{c}" for c in TRUSTED_CAPS) or \
+        sorted(host["CapAdd"]) == sorted(TRUSTED_CAPS)  # the trusted user's four; the agent's user holds none
     assert "no-new-privileges" in host["SecurityOpt"]
     assert host["NetworkMode"] == "none"
     assert host["Init"] is True
     assert host["PidsLimit"] == sandbox.config.pids
     assert host["Memory"] == host["MemorySwap"] > 0
     assert host["NanoCpus"] == int(sandbox.config.cpus * 1e9)
-    assert attrs["Config"]["User"] == "65534:65534"
+    assert attrs["Config"]["User"] == "0:0"
+    status = (await sandbox.exec("grep -E '^(Uid|CapEff|CapPrm|NoNewPrivs)' /proc/self/status")).stdout.split()
+    assert status == ["Uid:", "1000", "1000", "1000", "1000", "CapPrm:", "0" * 16, "CapEff:", "0" * 16,
+                      "NoNewPrivs:", "1"], status
     labels = attrs["Config"]["Labels"]
     assert labels[LABEL_RUN] == TEST_RUN
     assert labels[LABEL_OWNER_PID].isdigit()

@@ -40,7 +40,7 @@ def episode(
                            seed=seed, user_model=None if user == "scripted" else user, judge=judge,
                            **EpisodeSpec.agent_fields(agent))
         run = RunDir(out)
-        with use_gateway(run.gateway(synthetic_world(catalog.entities, [task_spec]))):
+        with run.lock(), use_gateway(run.gateway(synthetic_world(catalog.entities, [task_spec]))):
             ep = asyncio.run(run_spec(spec, task_spec, catalog, run_id="adhoc"))
-    run.append(ep)
+            run.append(ep)
     console.print(episode_summary(ep, str(run.episodes_path)))

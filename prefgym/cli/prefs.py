@@ -55,7 +55,7 @@ def prefs(
     total = sum(e.calls for e in plan)
     run = RunDir(out)
     columns = (TextColumn("asking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    with user_errors(), Progress(*columns, console=status, transient=True) as bar, \
+    with user_errors(), run.lock(), Progress(*columns, console=status, transient=True) as bar, \
             use_gateway(run.gateway(synthetic_world(chosen))):
         task = bar.add_task("calls", total=total)
         result = asyncio.run(measure(Probe(model, cfg, seed), chosen, progress=lambda n: bar.advance(task, n)))

@@ -71,7 +71,7 @@ def run(
         if resume and not resuming:
             status.print(f"[yellow]note:[/yellow] {out} held no run yet; starting one")
     run_backend = BACKENDS[backend](address)
-    with user_errors(), episode_progress() as update:
+    with user_errors(), RunDir(out).lock(), episode_progress() as update:  # a busy folder: refused before any bar
         result = asyncio.run(run_study(config, out, force=force, tasks_dir=tasks_folder, on_episodes=update,
                                        backend=run_backend))
     tally = result.episodes

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from prefgym.cli.common import console, status, user_errors
 from prefgym.cli.progress import episode_progress
+from prefgym.runner.rundir import RunDir
 from prefgym.study import load_study, preflight, run_study
 
 
@@ -37,7 +38,7 @@ def study(
 def asyncio_study(config, out: Path, force: bool, tasks_dir: Path | None):
     calls = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                      console=status, transient=True)
-    with user_errors(), episode_progress() as on_episodes, calls:
+    with user_errors(), RunDir(out).lock(), episode_progress() as on_episodes, calls:  # refused before any bar
         job = calls.add_task("preference calls", total=None)
         return asyncio.run(run_study(config, out, force=force, tasks_dir=str(tasks_dir) if tasks_dir else None,
                                      on_stage=lambda s: calls.update(job, description=s),

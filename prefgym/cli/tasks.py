@@ -37,9 +37,12 @@ def validate(
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
     entities: Path = typer.Option(None, help="entity catalog YAML every template must render for"),
     concurrency: int = typer.Option(4, help="tasks checked at once (agentic ones each start containers)"),
+    with_vandals: bool = typer.Option(True, "--vandals/--no-vandals",
+                                      help="also run every vandal agent on every graded task (reward must be 0)"),
 ) -> None:
-    """Every template renders for every entity, every oracle scores 1, every null agent scores 0.
-    Exit code 0 when all tasks pass, 1 when any fails (listed)."""
+    """Every template renders for every entity, every oracle scores 1, every null agent and every
+    vandal (no work, planted code aimed at the grader) scores 0. Exit code 0 when all tasks pass,
+    1 when any fails (listed)."""
     with user_errors():
         tasks = list(all_tasks(tasks_dir, suite).values())
         catalog = load_catalog(entities) if entities else default_catalog()
@@ -48,7 +51,7 @@ def validate(
     columns = (TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with user_errors(), Progress(*columns, console=status, transient=True) as bar:
         job = bar.add_task("tasks", total=len(tasks))
-        checks = asyncio.run(validate_tasks(tasks, catalog, concurrency=concurrency,
+        checks = asyncio.run(validate_tasks(tasks, catalog, concurrency=concurrency, with_vandals=with_vandals,
                                             progress=lambda _: bar.advance(job)))
     by_suite: dict[str, list] = {}
     for c in checks:
@@ -60,6 +63,8 @@ def validate(
     failed = [c for c in checks if not c.ok]
     for c in failed:
         console.print(f"[red]FAIL[/red] {c.task}: " + "; ".join(c.problems))
+    vandal_runs = sum(len(c.vandal_rewards) for c in checks)
     console.print(f"{len(checks) - len(failed)}/{len(checks)} tasks valid "
-                  f"(templates render for all {len(catalog)} entities; oracle 1, null 0)")
+                  f"(templates render for all {len(catalog)} entities; oracle 1, null 0"
+                  f"{f', {vandal_runs} vandal runs 0' if vandal_runs else ''})")
     raise typer.Exit(1 if failed else 0)

@@ -28,6 +28,8 @@ async def run_with_retries(spec: EpisodeSpec, task: TaskSpec, catalog: Catalog, 
         except asyncio.TimeoutError:
             episode = stub(spec, TerminationReason.TIME_LIMIT, f"no end after {limit:.0f}s")
         if episode.termination.reason != TerminationReason.INFRA_ERROR:
+            if attempt:
+                episode.measurements["infra_retries"] = attempt  # attempts lost to the infrastructure first
             break
         episode.measurements["infra_attempts"] = attempt + 1
     return episode

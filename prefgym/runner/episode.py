@@ -11,6 +11,7 @@ from contextlib import nullcontext
 
 from prefgym.agents import Agent, build_agent
 from prefgym.entities import Catalog
+from prefgym.errors import ConfigError
 from prefgym.envs.base import docker_sandbox_factory
 from prefgym.envs.core import EpisodeCore, SandboxFactory
 from prefgym.envs.spec import resolve
@@ -50,15 +51,19 @@ async def run_episode(core: EpisodeCore, agent: Agent) -> Episode:
 
 
 async def run_spec(spec: EpisodeSpec, task: TaskSpec, catalog: Catalog, *,
-                   sandbox_factory: SandboxFactory | None = None, run_id: str = "adhoc") -> Episode:
+                   sandbox_factory: SandboxFactory | None = None, run_id: str = "adhoc",
+                   agent: Agent | None = None) -> Episode:
     """The episode ``spec`` describes, ``task`` being its task (looked up once by the caller) and
     ``catalog`` holding its entities; a fresh container if the task has sandbox tools, from
     ``sandbox_factory`` or a cold one labelled ``run_id``. A synthetic model answers in the current
-    gateway's world, or, when it has none, in a world of this catalog and task."""
+    gateway's world, or, when it has none, in a world of this catalog and task. ``agent`` is the
+    agent of a spec whose kind is ``external`` (one prefgym does not build, e.g. a vandal)."""
     resolved = resolve(spec, task, catalog)
     core = EpisodeCore(resolved, sandbox_factory=sandbox_factory or docker_sandbox_factory(run_id),
                        user=build_user(task.user, spec.user_model))
-    agent = build_agent(spec.agent, task, resolved.framing, spec.model)
+    if (spec.agent == "external") != (agent is not None):
+        raise ConfigError("an agent object goes with, and only with, a spec whose agent is 'external'")
+    agent = agent or build_agent(spec.agent, task, resolved.framing, spec.model)
     gateway = current_gateway()
     world = nullcontext() if gateway.world is not None else use_gateway(
         gateway.with_world(synthetic_world(catalog.entities, [task])))

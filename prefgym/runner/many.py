@@ -46,7 +46,13 @@ async def run_many(specs: Sequence[EpisodeSpec], run: RunDir, catalog: Catalog, 
                    on_progress: Callable[[RunProgress], None] | None = None,
                    backend: Backend | None = None) -> RunProgress:
     """Run every spec not yet finished in ``run`` on ``backend`` (local by default); returns the
-    tally. The caller wrote the manifest."""
+    tally. The caller wrote the manifest. Holds the folder's writer lock throughout."""
+    with run.lock():
+        return await _run_many(specs, run, catalog, options, on_progress, backend)
+
+
+async def _run_many(specs: Sequence[EpisodeSpec], run: RunDir, catalog: Catalog, options: RunOptions | None,
+                    on_progress: Callable[[RunProgress], None] | None, backend: Backend | None) -> RunProgress:
     options = options or RunOptions()
     backend = backend or LocalBackend()
     pending, progress = pending_specs(specs, run)

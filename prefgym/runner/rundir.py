@@ -7,6 +7,11 @@ synthetic model that answered; ``prefs/<model>/`` each model's preference answer
 ``report/`` the statistics, the page and its figures. The viewer, the analysis, studies and the
 command line read and write through :class:`RunDir`, so a file name or format lives here alone.
 
+One process writes a run directory at a time: :meth:`RunDir.lock` holds an exclusive ``flock`` on
+its ``.lock`` file for the writer's whole life (the kernel drops it when the process dies, also by
+SIGKILL), and a second writer is refused at once with the owner's pid and host. Readers (the
+viewer, ``analyze``) take no lock.
+
 Reading tolerates a torn last line: a run killed mid-write loses only the line it was writing,
 and the next append starts on a fresh line. Episodes are found by a byte-offset index
 (:mod:`.episode_index`) built once and then only grown, so one episode is one read, not a parse of
@@ -15,13 +20,16 @@ the whole file.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import sys
 import platform
 import re
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -37,7 +45,7 @@ from prefgym.prefs.summary import PreferenceResult, PreferenceSummary
 from prefgym.runner.episode_index import EpisodeIndex
 from prefgym.types import Episode, TerminationReason
 
-MANIFEST, EPISODES, CALLS, PLANTED = "manifest.json", "episodes.jsonl", "calls.jsonl", "planted.json"
+MANIFEST, EPISODES, CALLS, PLANTED, LOCK = "manifest.json", "episodes.jsonl", "calls.jsonl", "planted.json", ".lock"
 PREFS, SCORES, PAIRWISE, RANKING = "prefs", "scores.json", "pairwise.jsonl", "ranking.jsonl"
 REPORT, STATS, INDEX_HTML, FIGURES = "report", "stats.json", "index.html", "figures"
 
@@ -90,6 +98,14 @@ def config_diff(old: Any, new: Any, path: str = "") -> list[str]:
     return [] if old == new else [f"{path}: {json.dumps(old)} → {json.dumps(new)}"]
 
 
+def _lock_owner(fd: int) -> str:
+    try:
+        owner = json.loads(os.pread(fd, 4096, 0) or b"{}")
+        return f"pid {owner['pid']} on host {owner['host']}, since {owner['since']}"
+    except (ValueError, KeyError, TypeError):
+        return "its pid is not written yet"
+
+
 def _write_json(path: Path, data: Any, *, sort_keys: bool = True) -> None:
     """Whole or not at all: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -137,6 +153,12 @@ class RunRecorder(CallRecorder):
                         self.run.add_planted(record.model, truth)
 
 
+# The locks this process holds, by folder: a study that runs preferences and then episodes into one
+# folder takes the lock once (flock on a second descriptor of the same file would refuse itself).
+_held: dict[str, tuple[int, int]] = {}  # real path -> (descriptor, depth)
+_held_guard = threading.Lock()
+
+
 class RunDir:
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -178,6 +200,43 @@ class RunDir:
 
     def recorder(self, world: SyntheticWorld | None = None) -> RunRecorder:
         return RunRecorder(self, world)
+
+    # ------------------------------------------------------------------ one writer
+
+    @contextmanager
+    def lock(self) -> Iterator[RunDir]:
+        """Hold this folder's writer lock for the block (re-entrant within one process); a
+        RunDirError at once, naming the owner's pid and host, when another process holds it."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        key = os.path.realpath(self.path)
+        with _held_guard:
+            if key in _held:
+                fd, depth = _held[key]
+                _held[key] = (fd, depth + 1)
+            else:
+                fd = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    owner = _lock_owner(fd)
+                    os.close(fd)
+                    raise RunDirError(f"{self.path} is being written by another run ({owner}); wait for it to "
+                                      "finish, or stop it, or choose another --out") from None
+                owner = {"pid": os.getpid(), "host": platform.node(), "since": datetime.now(timezone.utc).isoformat(),
+                         "command": " ".join(sys.argv)[:500]}
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, (json.dumps(owner) + "\n").encode(), 0)
+                _held[key] = (fd, 1)
+        try:
+            yield self
+        finally:
+            with _held_guard:
+                fd, depth = _held[key]
+                if depth > 1:
+                    _held[key] = (fd, depth - 1)
+                else:
+                    del _held[key]
+                    os.close(fd)  # the lock goes with the descriptor; the file stays (a later run reuses it)
 
     # ------------------------------------------------------------------ manifest
 

@@ -1,8 +1,9 @@
 """Check that tasks are sound: each renders for every entity, its oracle passes, doing nothing fails.
 
 This is the AgentDojo / verifiers discipline: a task without a passing reference solution may be
-impossible, and one that a null agent passes measures nothing. Agentic oracles run in real
-containers, several at once.
+impossible, and one that a null agent passes measures nothing. A graded task must also give
+reward 0 to every vandal (prefgym/tasks/vandals/: no work, plus code planted to forge a grade),
+or its grades can be bought. Agentic oracles run in real containers, several at once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import dataclass, field
 
 from prefgym.entities import Catalog
 from prefgym.errors import ConfigError
+from prefgym.agents import OracleAgent
 from prefgym.runner.episode import run_spec
+from prefgym.tasks.vandals import vandals
 from prefgym.types import Entity, EpisodeSpec, Framing, TaskSpec
 
 
@@ -24,6 +27,7 @@ class TaskCheck:
     problems: list[str] = field(default_factory=list)
     oracle_reward: float | None = None
     null_reward: float | None = None
+    vandal_rewards: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -56,33 +60,48 @@ def check_templates(task: TaskSpec, entities: Sequence[Entity]) -> list[str]:
     return problems
 
 
-async def check_task(task: TaskSpec, catalog: Catalog, *, run_id: str) -> TaskCheck:
+async def _play(check: TaskCheck, label: str, spec: EpisodeSpec, task: TaskSpec, catalog: Catalog, run_id: str,
+                want: float, agent: OracleAgent | None = None) -> float | None:
+    """One episode of the check; a problem is noted when its reward is not ``want``."""
+    try:
+        episode = await run_spec(spec, task, catalog, run_id=run_id, agent=agent)
+    except ConfigError as e:  # no oracle at all
+        check.problems.append(f"{label}: {e}")
+        return None
+    if episode.grade is not None and episode.grade.error and not label.startswith("vandal"):
+        check.problems.append(f"{label}: the grader failed: {episode.grade.error[:200]}")
+    if episode.reward != want:
+        detail = episode.termination.detail or (episode.grade.error if episode.grade else "") or ""
+        passed = [c.name for c in episode.grade.checks if c.passed] if episode.grade else []
+        check.problems.append(f"{label} scored {episode.reward:.2f}, expected {want:.0f} "
+                              f"({episode.termination.reason.value}{': ' + detail[:120] if detail else ''}"
+                              f"{'; passed ' + ', '.join(passed) if passed and want == 0 else ''})")
+    return episode.reward
+
+
+async def check_task(task: TaskSpec, catalog: Catalog, *, run_id: str, with_vandals: bool = True) -> TaskCheck:
     check = TaskCheck(task.id, task.suite, problems=check_templates(task, catalog.entities))
     entity_b = catalog.entities[1].id if task.pair else None
-    for agent, want in (("oracle", 1.0), ("null", 0.0)):
-        spec = EpisodeSpec(suite=task.suite, task=task.id, entity=catalog.entities[0].id, entity_b=entity_b, agent=agent)
-        try:
-            episode = await run_spec(spec, task, catalog, run_id=run_id)
-        except ConfigError as e:  # no oracle at all
-            check.problems.append(f"{agent}: {e}")
-            continue
-        setattr(check, f"{agent}_reward", episode.reward)
-        if episode.grade is not None and episode.grade.error:
-            check.problems.append(f"{agent}: the grader failed: {episode.grade.error[:200]}")
-        if episode.reward != want:
-            detail = episode.termination.detail or (episode.grade.error if episode.grade else "") or ""
-            check.problems.append(f"{agent} scored {episode.reward:.2f}, expected {want:.0f} "
-                                  f"({episode.termination.reason.value}{': ' + detail[:120] if detail else ''})")
+    spec = EpisodeSpec(suite=task.suite, task=task.id, entity=catalog.entities[0].id, entity_b=entity_b, agent="oracle")
+    check.oracle_reward = await _play(check, "oracle", spec, task, catalog, run_id, 1.0)
+    check.null_reward = await _play(check, "null", spec.model_copy(update={"agent": "null"}), task, catalog, run_id, 0.0)
+    if with_vandals and task.grader:
+        external = spec.model_copy(update={"agent": "external"})
+        for name, script in vandals().items():
+            reward = await _play(check, f"vandal {name}", external, task, catalog, run_id, 0.0, OracleAgent(script))
+            if reward is not None:
+                check.vandal_rewards[name] = reward
     return check
 
 
 async def validate_tasks(tasks: Sequence[TaskSpec], catalog: Catalog, *, run_id: str = "validate",
-                         concurrency: int = 4, progress: Callable[[TaskCheck], None] | None = None) -> list[TaskCheck]:
+                         concurrency: int = 4, progress: Callable[[TaskCheck], None] | None = None,
+                         with_vandals: bool = True) -> list[TaskCheck]:
     semaphore = asyncio.Semaphore(concurrency)
 
     async def one(task: TaskSpec) -> TaskCheck:
         async with semaphore:
-            check = await check_task(task, catalog, run_id=run_id)
+            check = await check_task(task, catalog, run_id=run_id, with_vandals=with_vandals)
         if progress:
             progress(check)
         return check

@@ -58,6 +58,20 @@ class Sandbox(ABC):
         """Pack folder ``src`` into a tar archive: the one primitive behind :meth:`copy_out`."""
 
     @abstractmethod
+    async def exec_trusted(self, cmd: list[str], *, files: dict[str, bytes], env: dict[str, str] | None = None,
+                           cwd: str | None = None, timeout: float = 120.0) -> ExecResult:
+        """Run ``cmd`` as the sandbox's trusted user, never the agent's: for graders.
+
+        First the agent is gone: its channel is closed and every process of its user is killed and
+        waited for, so nothing it started runs beside what follows; after this call the sandbox
+        takes no more agent commands. Then ``files`` are written into a fresh folder of an
+        unpredictable name that only the trusted user can read or write, and ``{private}`` in
+        ``cmd``, ``env`` and ``cwd`` is replaced by its path. ``cmd`` runs with exactly ``env`` (no
+        variable of the agent's), stdin on /dev/null, in a session of its own that a timeout kills
+        whole. The result's stdout is the command's own, on a pipe no agent process ever held.
+        """
+
+    @abstractmethod
     async def close(self) -> None:
         """Release the sandbox and everything it holds. Idempotent."""
 

@@ -153,6 +153,10 @@ class _Leased(Sandbox):
     async def write_file(self, path: str, data: bytes | str, *, mode: int | None = None) -> None:
         await self._live().write_file(path, data, mode=mode)
 
+    async def exec_trusted(self, cmd: list[str], *, files: dict[str, bytes], env: dict[str, str] | None = None,
+                           cwd: str | None = None, timeout: float = 120.0) -> ExecResult:
+        return await self._live().exec_trusted(cmd, files=files, env=env, cwd=cwd, timeout=timeout)
+
     async def _untar(self, tar_bytes: bytes, dest: str) -> None:
         await self._live()._untar(tar_bytes, dest)
 

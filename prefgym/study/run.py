@@ -68,6 +68,13 @@ async def run_study(study: StudyConfig, out: str | Path, *, force: bool = False,
                     backend: Backend | None = None) -> StudyResult:
     catalog, _ = preflight(study, tasks_dir)
     run = RunDir(out)
+    with run.lock():  # one writer for the study's whole life
+        return await _run_study(study, run, catalog, force, tasks_dir, on_stage, on_calls, on_episodes, backend)
+
+
+async def _run_study(study: StudyConfig, run: RunDir, catalog: Catalog, force: bool, tasks_dir: str | None,
+                     on_stage: Callable[[str], None] | None, on_calls: Callable[[int], None] | None,
+                     on_episodes: Callable[[RunProgress], None] | None, backend: Backend | None) -> StudyResult:
     run.start(study.model_dump(mode="json"), catalog={"source": catalog.source, "sha256": catalog.sha256}, force=force)
     result = StudyResult(run)
     if study.preferences is not None:

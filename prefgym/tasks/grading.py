@@ -1,13 +1,19 @@
 """Set a task up in a sandbox before the episode, and grade it in the sandbox after.
 
 The grader runs inside the container, against the state the agent left, because that state (a
-database, a fixed package, a built file) is the only honest evidence of the work. It is copied in
-only after the episode, so the agent never sees the hidden checks.
+database, a fixed package, a built file) is the only honest evidence of the work. It is handed in
+only after the episode, so the agent never sees the hidden checks, and it runs through
+``Sandbox.exec_trusted``: after every process of the agent is gone, as a user other than the
+agent's, from a private folder of a random name, with an isolated interpreter and an environment
+of prefgym's own. Its result is the one stdout line that carries a nonce the agent never sees
+(grader_launch.py says how); anything else is not a grade. What a grader may do with the agent's
+code is in grader_kit.py.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -15,10 +21,12 @@ from pydantic import ValidationError
 from prefgym.sandbox import Sandbox
 from prefgym.types import Grade, GradeCheck, TaskSpec
 
-GRADER_PATH = "/tmp/prefgym-grader/grader.py"
-GRADER_KIT_PATH = "/tmp/prefgym-grader/grader_kit.py"  # shared helpers, importable from the grader's folder
-GRADER_KIT = Path(__file__).with_name("grader_kit.py")
+HERE = Path(__file__).parent
 GRADER_TIMEOUT_S = 120.0
+GRADE_MARK = "PREFGYM-GRADE"
+# The grader's environment, whole: no variable of the agent's or of the container image.
+GRADER_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "{private}/home",
+              "TMPDIR": "{private}/tmp", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 async def setup_task(task: TaskSpec, sandbox: Sandbox) -> None:
@@ -26,18 +34,27 @@ async def setup_task(task: TaskSpec, sandbox: Sandbox) -> None:
         await sandbox.copy_in(task.files_dir)
 
 
-def grade_from_output(stdout: str) -> Grade:
-    """Parse the grader's last stdout line: ``{"checks": [{"name", "passed", "weight", "detail"}]}``."""
-    lines = [ln for ln in stdout.strip().splitlines() if ln.strip()]
-    if not lines:
-        return Grade(score=0.0, error="the grader printed nothing")
+def grade_from_output(stdout: str, nonce: str) -> Grade:
+    """The grade in the line ``PREFGYM-GRADE <nonce> {"checks": [...], "error": ...}``; no such line, no grade."""
+    mark = f"{GRADE_MARK} {nonce} "
+    lines = [ln[len(mark):] for ln in stdout.splitlines() if ln.startswith(mark)]
+    if len(lines) != 1:
+        return Grade(score=0.0, error="the grader reported no grade" if not lines else "the grader reported twice")
     try:
-        checks = [GradeCheck.model_validate(c) for c in json.loads(lines[-1])["checks"]]
+        report = json.loads(lines[0])
+        checks = [GradeCheck.model_validate(c) for c in report["checks"]]
     except (ValueError, KeyError, TypeError, ValidationError) as e:
-        return Grade(score=0.0, error=f"unreadable grader output ({e}): {lines[-1][:200]}")
+        return Grade(score=0.0, error=f"unreadable grade ({e}): {lines[0][:200]}")
+    if report.get("error"):
+        return Grade(score=0.0, checks=checks, error=str(report["error"])[:2000])
     total = sum(c.weight for c in checks)
     score = sum(c.weight for c in checks if c.passed) / total if total > 0 else 0.0
     return Grade(score=round(score, 6), checks=checks)
+
+
+def grader_files(grader: Path, nonce: str) -> dict[str, bytes]:
+    return {"launch.py": (HERE / "grader_launch.py").read_bytes(), "grader_kit.py": (HERE / "grader_kit.py").read_bytes(),
+            "grader.py": grader.read_bytes(), "nonce": nonce.encode()}
 
 
 async def grade_task(task: TaskSpec, sandbox: Sandbox | None) -> Grade:
@@ -45,10 +62,11 @@ async def grade_task(task: TaskSpec, sandbox: Sandbox | None) -> Grade:
         return Grade(score=0.0, error=f"task {task.id} has no grader")
     if sandbox is None:
         return Grade(score=0.0, error=f"task {task.id} needs a sandbox to grade")
-    await sandbox.write_file(GRADER_PATH, Path(task.grader).read_bytes())
-    await sandbox.write_file(GRADER_KIT_PATH, GRADER_KIT.read_bytes())
-    result = await sandbox.exec(["python3", GRADER_PATH], timeout=GRADER_TIMEOUT_S, cwd=sandbox.work_dir)
-    grade = grade_from_output(result.stdout)
+    nonce = secrets.token_hex(16)
+    result = await sandbox.exec_trusted(["python3", "-I", "-S", "{private}/launch.py", "{private}"],
+                                        files=grader_files(Path(task.grader), nonce), env=GRADER_ENV,
+                                        cwd=sandbox.work_dir, timeout=GRADER_TIMEOUT_S)
+    grade = grade_from_output(result.stdout, nonce)
     if grade.error and (result.exit_code != 0 or result.timed_out):
         grade.error += f" (grader exit {result.exit_code}; stderr: {result.stderr[-500:]})"
     return grade

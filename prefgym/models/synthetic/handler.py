@@ -7,6 +7,7 @@ handler in the call's ``metadata``, as plain values: :func:`call_metadata` write
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litellm import CustomLLM, ModelResponse
@@ -38,6 +39,9 @@ def _world(metadata: dict[str, Any]) -> SyntheticWorld:
 
 class SyntheticHandler(CustomLLM):
     async def acompletion(self, *args: Any, **kwargs: Any) -> ModelResponse:
+        latency = parse_model_id(kwargs["model"]).latency_s
+        if latency > 0:
+            await asyncio.sleep(latency)
         return self.completion(*args, **kwargs)
 
     def completion(self, *args: Any, **kwargs: Any) -> ModelResponse:

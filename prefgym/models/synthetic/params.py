@@ -32,6 +32,7 @@ class SyntheticParams(BaseModel):
     qa: float = 0.4  # … logit of being right rises by this per unit of the framed entity's utility
     task_success: float = 0.6  # agentic tasks: probability of following the reference solution at utility 0
     task: float = 1.0  # … logit of success rises by this per unit of the entity's utility
+    latency_s: float = 0.0  # seconds each answer takes, like a provider's (async calls only): for long runs in tests
 
     @property
     def effects(self) -> dict[str, float]:

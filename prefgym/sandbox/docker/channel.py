@@ -56,6 +56,31 @@ def _start_exec(api: Any, exec_id: str) -> socket.socket:
     return own
 
 
+def run_with_stdin(api: Any, container_id: str, argv: list[str], data: bytes, *, user: str) -> tuple[int | None, bytes, bytes]:
+    """One blocking ``docker exec`` that reads ``data`` on stdin (then EOF): exit code, stdout, stderr.
+
+    For what must not show in the process table (/proc/<pid>/cmdline is readable by every user in
+    the container) nor be written anywhere before the command runs: a grader and its hidden checks.
+    """
+    exec_id = api.exec_create(container_id, argv, stdin=True, stdout=True, stderr=True, tty=False, user=user,
+                              workdir="/")["Id"]
+    sock = _start_exec(api, exec_id)
+    sock.setblocking(True)
+    frames = bytearray()
+    with sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+        while chunk := sock.recv(65536):
+            frames += chunk
+    streams = {_STDOUT: bytearray(), _STDERR: bytearray()}
+    start = 0
+    while len(frames) - start >= 8:
+        size = int.from_bytes(frames[start + 4:start + 8], "big")
+        streams.get(frames[start], streams[_STDERR]).extend(frames[start + 8:start + 8 + size])
+        start += 8 + size
+    return api.exec_inspect(exec_id).get("ExitCode"), bytes(streams[_STDOUT]), bytes(streams[_STDERR])
+
+
 class ShellChannel(asyncio.BufferedProtocol):
     """Requests are sent one at a time; the lock keeps concurrent callers from interleaving."""
 

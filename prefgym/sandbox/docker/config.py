@@ -20,8 +20,14 @@ LABEL_OWNER_HOST = f"{LABEL_PREFIX}.owner.host"
 LABEL_LEASE = f"{LABEL_PREFIX}.lease"
 
 AGENT_UID = 1000
-# The container's main process runs as nobody, so the agent's `kill -9 -1` cannot stop it.
-MAIN_UID = 65534
+# The container's user is root, so that a trusted exec (a grader) holds the few capabilities of
+# TRUSTED_CAPS; its main process (sleep) is then root too, which the agent's `kill -9 -1` cannot
+# stop. The agent's user never holds a capability (not root; no-new-privileges).
+TRUSTED_UID = 0
+TRUSTED_CAPS = ["KILL", "SETUID", "SETGID", "DAC_READ_SEARCH", "DAC_OVERRIDE", "CHOWN", "FOWNER"]
+# Only the trusted user can enter this folder (a tmpfs volume, mode 0700, root's): graders are
+# written here, each into a fresh folder of a random name.
+PRIVATE_DIR = "/prefgym-private"
 
 
 class DockerSandboxConfig(BaseModel):
@@ -34,9 +40,15 @@ class DockerSandboxConfig(BaseModel):
     work_dir: str = "/work"
     work_size: str = "256m"
     tmp_size: str = "64m"
+    private_size: str = "32m"
     network: bool = False
     output_cap: int = Field(default=64 * 1024, description="bytes kept per stream per command")
     exec_timeout_s: float = 30.0
+    # A request the driver does not answer within its own limit plus this is the infrastructure's
+    # fault (a paused or frozen container, a stuck engine), never the agent's: the episode ends as
+    # an infra error and is retried. The driver enforces command limits itself, so this never
+    # fires for a healthy container.
+    request_grace_s: float = 15.0
     warm_shell: bool = Field(default=True, description=(
         "run bash command lines in a shell started ahead of time (~2 ms faster per command; "
         "see driver.py for the cosmetic differences from a cold `bash -c`)"))

@@ -1,4 +1,4 @@
-"""Grader for budget-report. Runs in /work after the episode; prints one JSON line last.
+"""Grader for budget-report. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 Expected totals are hard-coded from the pristine expenses.csv, rates.csv and categories.json, so
 edits the agent made to the inputs change nothing here.
@@ -158,6 +158,3 @@ def _():
     _header, rows = md_table()
     last = [unbold(c) for c in rows[-1]] if rows else []
     return last == MD_TOTAL, f"last row={last}"
-
-
-print(json.dumps({"checks": checks}))

@@ -1,11 +1,10 @@
-"""Grader for campaign-page. Runs in /work after the episode; prints one JSON line last.
+"""Grader for campaign-page. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 Everything expected is hard-coded below from the pristine content.json and hero.png, so edits the
 agent made to the inputs change nothing. The page is parsed with html.parser into a small tree.
 """
 
 import hashlib
-import json
 import os
 import re
 from html.parser import HTMLParser
@@ -333,6 +332,3 @@ def _():
             if not local_file_ok(m.group(2), base):
                 problems.append(f"@import {m.group(2)!r}")
     return not problems, "; ".join(problems)[:500] or "self-contained"
-
-
-print(json.dumps({"checks": checks}))

@@ -1,4 +1,4 @@
-"""Grader for csv-to-sqlite. Runs in /work after the episode; prints one JSON line last.
+"""Grader for csv-to-sqlite. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 The expected tables and rejects were derived when the task was written, from the same generator
 that wrote files/exports (each anomaly was planted on purpose). The schema is compared with the
@@ -369,6 +369,3 @@ def _():
         return False, "duplicate rows in rejects.csv"
     got = set(got)
     return got == want, f"wrong or missing {sorted(want - got)[:5]}; unexpected {sorted(got - want)[:5]}"
-
-
-print(json.dumps({"checks": checks}))

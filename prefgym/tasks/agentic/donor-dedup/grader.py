@@ -1,4 +1,4 @@
-"""Grader for donor-dedup. Runs in /work after the episode; prints one JSON line last.
+"""Grader for donor-dedup. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 Expected values are hard-coded from the pristine donations.csv, so edits to the input file by the
 agent change nothing here.
@@ -56,23 +56,7 @@ INVALID_ONLY_EMAILS = {
 }
 PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
-checks = []
-
-
-def check(name, weight=1.0):
-    def wrap(fn):
-        try:
-            result = fn()
-            if isinstance(result, tuple):
-                passed, detail = result
-            else:
-                passed, detail = bool(result), ""
-        except Exception as exc:  # any failure of the agent's output is a failed check
-            passed, detail = False, f"{type(exc).__name__}: {exc}"[:300]
-        checks.append({"name": name, "passed": bool(passed), "weight": float(weight), "detail": str(detail)[:500]})
-        return fn
-
-    return wrap
+from grader_kit import check  # copied beside this file by prefgym
 
 
 def read_clean():
@@ -196,6 +180,3 @@ def _():
     amount = to_dec(g["amount"])
     ok = email == EXPECTED_LARGEST[0] and abs(amount - EXPECTED_LARGEST[1]) <= Decimal("0.005")
     return ok, f"largest_gift={g!r}"
-
-
-print(json.dumps({"checks": checks}))

@@ -1,11 +1,10 @@
-"""Grader for donor-sql. Runs in /work after the episode; prints one JSON line last.
+"""Grader for donor-sql. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 The pristine database is rebuilt from BUILD_SQL below (the same script that made files/donors.db),
 so nothing the agent did to /work/donors.db affects the checks of query.sql.
 """
 
 import csv
-import json
 import os
 import shutil
 import sqlite3
@@ -205,6 +204,3 @@ def _():
 def _():
     rows = run_query()
     return same_rows(rows, EXPECTED), f"rows={[tuple(r) for r in rows[:7]]}"
-
-
-print(json.dumps({"checks": checks}))

@@ -1,11 +1,10 @@
-"""Grader for event-calendar. Runs in /work after the episode; prints one JSON line last.
+"""Grader for event-calendar. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 Parses /work/events.ics with its own small RFC 5545 reader (octet-exact line checks, unfolding,
 strict TEXT unescaping, a MONTHLY RRULE expander) and compares it with the events below, which
 were worked out from files/schedule.txt when the task was written.
 """
 
-import json
 import os
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -438,6 +437,3 @@ def _():
         except ValueError as exc:
             problems.append(f"{sub}: {exc}")
     return not problems, "; ".join(problems) or "STANDARD and DAYLIGHT as expected"
-
-
-print(json.dumps({"checks": checks}))

@@ -1,10 +1,11 @@
-"""Grader for fix-matching-gifts. Runs in /work after the episode; prints one JSON line last.
+"""Grader for fix-matching-gifts. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
-Runs a pristine copy of the visible tests and hidden unittest cases against the agent's
-``matching`` package (imported from the working directory) in subprocesses, one check each.
+Runs a pristine copy of the visible tests and hidden unittest cases in the grader against the
+agent's ``matching`` package, imported in a child of the agent's user (grader_kit.agent_modules), one
+check per group, each with a fresh child.
 """
 
-from grader_kit import report, unittest_checks  # copied beside this file by prefgym
+from grader_kit import unittest_checks  # copied beside this file by prefgym
 
 VISIBLE_TESTS = r'''import unittest
 from decimal import Decimal
@@ -205,8 +206,7 @@ CHECKS = [
 
 
 def main():
-    unittest_checks("matching", {"visible_tests": VISIBLE_TESTS, "hidden_tests": HIDDEN_TESTS}, CHECKS, timeout=15)
-    report()
+    unittest_checks({"visible_tests": VISIBLE_TESTS, "hidden_tests": HIDDEN_TESTS}, CHECKS, modules=["matching"], path="/work", timeout=15)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
-"""Grader for fix-receipts. Runs in /work after the episode; prints one JSON line last.
+"""Grader for fix-receipts. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
-Runs a pristine copy of the visible tests and hidden unittest cases against the agent's
-``receipts`` package (imported from the working directory) in subprocesses, one check each.
+Runs a pristine copy of the visible tests and hidden unittest cases in the grader against the
+agent's ``receipts`` package, imported in a child of the agent's user (grader_kit.agent_modules), one
+check per group, each with a fresh child.
 """
 
-from grader_kit import report, unittest_checks  # copied beside this file by prefgym
+from grader_kit import unittest_checks  # copied beside this file by prefgym
 
 VISIBLE_TESTS = r'''import unittest
 from datetime import date
@@ -154,8 +155,7 @@ CHECKS = [
 
 
 def main():
-    unittest_checks("receipts", {"visible_tests": VISIBLE_TESTS, "hidden_tests": HIDDEN_TESTS}, CHECKS, timeout=20)
-    report()
+    unittest_checks({"visible_tests": VISIBLE_TESTS, "hidden_tests": HIDDEN_TESTS}, CHECKS, modules=["receipts"], path="/work", timeout=20)
 
 
 if __name__ == "__main__":

@@ -1,21 +1,18 @@
-"""Grader for git-bisect-regression. Runs in /work after the episode; prints one JSON line last.
+"""Grader for git-bisect-regression. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 The commit hashes below are those of the repository shipped as files/receipts.bundle (built at
 task-writing time with fixed names and dates). The fixed code is taken from the commit at HEAD
 (git archive), never from the working tree, and the repository's own tests are run from the
 pristine copies embedded here (less the test of the in_tax_year() helper, which the faulty commit
 itself added, so that reverting that commit is an acceptable fix), so editing or deleting tests in
-the repository changes nothing.
+the repository changes nothing. git reads a private copy of the agent's .git with prefgym's own
+config, and the agent's code (receipts.py at HEAD) runs only as the agent's user (grader_kit).
 """
 
 import io
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tarfile
-import tempfile
 
 REPO = os.path.join(os.getcwd(), "repo")
 BAD = "4b74b77939788ee7e418890772252af3ecedd57a"
@@ -61,47 +58,6 @@ if __name__ == "__main__":
     unittest.main()
 '''
 
-TEST_CLI = r'''import io
-import os
-import tempfile
-import unittest
-from contextlib import redirect_stdout
-
-import receipts
-
-CSV = """donor,email,amount,date
-Zoe Park,zoe@example.com,20.00,2024-04-04
-Al Brandt,al@example.com,"1,000.10",2024-05-05
-Zoe Park,zoe@example.com,5.005,2024-06-06
-"""
-
-
-class TestCli(unittest.TestCase):
-    def run_main(self, *args):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "gifts.csv")
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(CSV)
-            out = io.StringIO()
-            with redirect_stdout(out):
-                code = receipts.main([path, *args])
-        return code, out.getvalue()
-
-    def test_text_output(self):
-        code, out = self.run_main("2024")
-        self.assertEqual(code, 0)
-        self.assertEqual(out.splitlines(), ["Al Brandt: $1,000.10", "Zoe Park: $25.01", "Total: $1,025.11"])
-
-    def test_csv_output(self):
-        code, out = self.run_main("2024", "--csv")
-        self.assertEqual(code, 0)
-        self.assertEqual(out.splitlines(), ["donor,total", "Al Brandt,1000.10", "Zoe Park,25.01"])
-
-
-if __name__ == "__main__":
-    unittest.main()
-'''
-
 YEAR_END_CSV = """donor,email,amount,date
 Ava Stone,ava@example.com,100.00,2024-12-31
 Ava Stone,ava@example.com,50.00,2024-01-01
@@ -132,18 +88,17 @@ Zoe Park,zoe@example.com,5.005,2024-06-06
 Mia Chen,mia@example.com,,2024-07-07
 """
 
-from grader_kit import check, checks  # copied beside this file by prefgym
+from grader_kit import check, git_reader, run_agent, shared_dir, unittest_result  # copied beside this file by prefgym
+
+
+_git = []
 
 
 def git(*args, check_rc=True):
-    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
-    proc = subprocess.run(
-        ["git", "-c", "safe.directory=*", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null",
-         "-C", REPO, *args],
-        capture_output=True, timeout=30, env=env)
-    if check_rc and proc.returncode != 0:
-        raise RuntimeError(f"git {' '.join(args)}: {proc.stderr.decode(errors='replace').strip()[:200]}")
-    return proc
+    """git on the agent's repository, through a private copy of its .git (grader_kit.git_reader)."""
+    if not _git:
+        _git.append(git_reader(REPO))
+    return _git[0](*args, check_rc=check_rc)
 
 
 _state = {}
@@ -183,7 +138,7 @@ def head_tree():
         try:
             _on_main, head, _new = head_state()
             data = git("archive", "--format=tar", head).stdout
-            tmp = tempfile.mkdtemp(prefix="prefgym-bisect-")
+            tmp = shared_dir("prefgym-bisect-")
             with tarfile.open(fileobj=io.BytesIO(data)) as tar:
                 for member in tar.getmembers():  # regular files and folders only, inside tmp
                     parts = member.name.split("/")
@@ -207,22 +162,21 @@ _timed_out = []
 
 
 def run_cli(tree, csv_text, *args):
-    """Run receipts.py from the HEAD tree; after one run hangs, later runs fail at once (grader time limit)."""
+    """Run receipts.py from the HEAD tree as the agent's user; after one run hangs, later runs fail at
+    once (grader time limit)."""
     if _timed_out:
         raise TimeoutError("an earlier run of receipts.py timed out")
-    tmp = tempfile.mkdtemp(prefix="prefgym-bisect-data-")
+    tmp = shared_dir("prefgym-bisect-data-")
     try:
         path = os.path.join(tmp, "gifts.csv")
         with open(path, "w", encoding="utf-8") as f:
             f.write(csv_text)
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         try:
-            proc = subprocess.run([sys.executable, "receipts.py", path, *args], cwd=tree, env=env,
-                                  capture_output=True, text=True, timeout=10)
-        except subprocess.TimeoutExpired:
+            code, out, err = run_agent(["python3", "receipts.py", path, *args], cwd=tree, timeout=10)
+        except TimeoutError:
             _timed_out.append(args)
             raise
-        return proc.returncode, [ln.rstrip() for ln in proc.stdout.splitlines() if ln.strip()], proc.stderr
+        return code, [ln.rstrip() for ln in out.splitlines() if ln.strip()], err
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -266,25 +220,11 @@ def _():
         return False, "no new commit on main"
     tree = head_tree()
     problems = []
-    tmp = tempfile.mkdtemp(prefix="prefgym-bisect-tests-")
-    try:
-        for name in ("receipts.py", "money.py"):
-            if os.path.isfile(os.path.join(tree, name)):
-                shutil.copy(os.path.join(tree, name), tmp)
-        os.makedirs(os.path.join(tmp, "tests"))
-        for name, text in (("__init__.py", ""), ("test_receipts.py", TEST_RECEIPTS), ("test_cli.py", TEST_CLI)):
-            with open(os.path.join(tmp, "tests", name), "w", encoding="utf-8") as f:
-                f.write(text)
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-        if _timed_out:
-            raise TimeoutError("an earlier run of receipts.py timed out")
-        proc = subprocess.run([sys.executable, "-m", "unittest"], cwd=tmp, env=env, capture_output=True,
-                              text=True, timeout=20)
-        out = proc.stdout + proc.stderr
-        if proc.returncode != 0 or "\nOK" not in out:
-            problems.append("the repository's original tests fail: " + out.strip()[-250:])
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    if _timed_out:
+        raise TimeoutError("an earlier run of receipts.py timed out")
+    passed, detail = unittest_result(TEST_RECEIPTS, None, ["receipts", "money"], path=tree, timeout=10)
+    if not passed:
+        problems.append("the repository's original tests fail: " + detail[-250:])
     code, lines, err = run_cli(tree, FEATURES_CSV, "2024", "--csv")
     if code != 0 or lines != ["donor,total", "Al Brandt,1000.10", "Zoe Park,25.01"]:
         problems.append(f"--csv: exit {code}, got {lines} {err.strip()[-120:]}")
@@ -315,4 +255,3 @@ def _():
 
 if "path" in _tree:
     shutil.rmtree(_tree["path"], ignore_errors=True)
-print(json.dumps({"checks": checks}))

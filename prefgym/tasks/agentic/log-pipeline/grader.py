@@ -1,4 +1,4 @@
-"""Grader for log-pipeline. Runs in /work after the episode; prints one JSON line last.
+"""Grader for log-pipeline. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 The expected report is hard-coded from the pristine logs. report.txt as the agent left it is graded
 first; then report.sh is checked for shell-only tools and rerun from /work (only if the logs are
@@ -6,12 +6,8 @@ still byte-identical to the pristine ones, checked by hash) to see that it repro
 """
 
 import hashlib
-import json
 import os
 import re
-import signal
-import subprocess
-import tempfile
 
 WORK = os.getcwd()
 REPORT = os.path.join(WORK, "report.txt")
@@ -87,7 +83,7 @@ def section(name):
     return sections[name]
 
 
-from grader_kit import check, checks  # copied beside this file by prefgym
+from grader_kit import check, run_agent  # copied beside this file by prefgym
 
 
 @check("report_layout", weight=0.5)
@@ -138,22 +134,9 @@ def _():
 
 
 def run_script(timeout=30):
-    """bash report.sh from /work in its own process group, killed (with anything it left) at the limit."""
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(["bash", "report.sh"], cwd=WORK, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=out, start_new_session=True)
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise TimeoutError(f"bash report.sh ran longer than {timeout} s") from None
-        finally:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            proc.wait()
-        out.seek(0)
-        return code, out.read(20_000).decode("utf-8", errors="replace")
+    """bash report.sh from /work as the agent's user, killed (with anything it left) at the limit."""
+    code, _out, err = run_agent(["bash", "report.sh"], cwd=WORK, timeout=timeout)
+    return code, err[-20_000:]
 
 
 @check("report_sh_reproduces")
@@ -181,6 +164,3 @@ def _():
     ok = order == SECTIONS and all(sections.get(s) == EXPECTED[s] for s in SECTIONS)
     wrong = [s for s in SECTIONS if sections.get(s) != EXPECTED[s]]
     return ok, f"exit={code} sections={order} wrong={wrong} stderr={stderr[-200:]!r}"
-
-
-print(json.dumps({"checks": checks}))

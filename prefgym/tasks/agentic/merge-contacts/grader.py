@@ -1,11 +1,10 @@
-"""Grader for merge-contacts. Runs in /work after the episode; prints one JSON line last.
+"""Grader for merge-contacts. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 EXPECTED was worked out when the task was written from the two input files (every edge case was
 planted on purpose and checked by hand); nothing here reads the agent's copies of the inputs.
 """
 
 import csv
-import json
 import os
 
 HEADER = ["email", "first_name", "last_name", "phone", "city", "country", "opted_out", "sources", "updated_at"]
@@ -133,6 +132,3 @@ def _():
     emails = [r[0] for r in read_output()]
     want = [e[0] for e in EXPECTED]
     return emails == want, "rows in email order" if emails == want else f"order: {emails[:6]}..."
-
-
-print(json.dumps({"checks": checks}))

@@ -1,24 +1,17 @@
-"""Grader for validate-grants. Runs in /work after the episode; prints one JSON line last.
+"""Grader for validate-grants. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 Runs the agent's /work/validate.py against a pristine copy of the visible applications file and
 against hidden CSV files embedded below (written to a temporary folder, never into /work), and
-compares standard output line by line and the exit status. The grader deletes its own file first,
-so the agent's script cannot read the hidden files or the expected output while it runs.
+compares standard output line by line and the exit status. The script runs as the agent's user
+(grader_kit.run_agent), which cannot read the grader's private folder, so it never sees the
+expected output.
 """
 
-import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import time
 
-try:
-    os.remove(os.path.abspath(__file__))
-except OSError:
-    pass
+from grader_kit import add, run_agent, shared_dir  # copied beside this file by prefgym
 
 SCRIPT = os.path.join(os.getcwd(), "validate.py")
 
@@ -307,28 +300,11 @@ DEADLINE = time.monotonic() + 75  # all runs together stay well inside the grade
 
 
 def run(tmp, args):
-    """Run validate.py in its own process group, output to files (capped), killed at its time limit."""
+    """Run validate.py as the agent's user, output capped, killed (with all it left) at its time limit."""
     left = DEADLINE - time.monotonic()
     if left <= 1:
         raise TimeoutError("no time left: earlier runs of validate.py were too slow")
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, SCRIPT, *args], cwd=tmp, env=env, stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=err, start_new_session=True)
-        try:
-            code = proc.wait(timeout=min(10.0, left))
-        except subprocess.TimeoutExpired:
-            raise TimeoutError(f"validate.py {' '.join(args)} ran longer than {min(10.0, left):.0f} s") from None
-        finally:
-            try:  # the process, if still running, and anything it left behind
-                os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            proc.wait()
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read(1_000_000).decode("utf-8", errors="replace")
-        stderr = err.read(100_000).decode("utf-8", errors="replace")
+    code, stdout, stderr = run_agent(["python3", SCRIPT, *args], cwd=tmp, timeout=min(10.0, left))
     lines = [ln.rstrip() for ln in stdout.replace("\r\n", "\n").split("\n")]
     while lines and not lines[-1]:
         lines.pop()
@@ -345,16 +321,11 @@ def compare(got, expected):
 
 
 def main():
-    checks = []
-
-    def add(name, weight, passed, detail):
-        checks.append({"name": name, "passed": bool(passed), "weight": float(weight), "detail": str(detail)[:500]})
-
     tmp = None
     try:
         if not os.path.isfile(SCRIPT):
             raise FileNotFoundError("/work/validate.py does not exist")
-        tmp = tempfile.mkdtemp(prefix="prefgym-grants-")
+        tmp = shared_dir("prefgym-grants-")
         os.makedirs(os.path.join(tmp, "incoming"))
         for name, text in FILES.items():
             with open(os.path.join(tmp, name), "w", encoding="utf-8", newline="") as f:
@@ -398,7 +369,6 @@ def main():
 
     if tmp:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(json.dumps({"checks": checks}))
 
 
 if __name__ == "__main__":

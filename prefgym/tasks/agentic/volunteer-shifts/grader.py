@@ -1,4 +1,4 @@
-"""Grader for volunteer-shifts. Runs in /work after the episode; prints one JSON line last.
+"""Grader for volunteer-shifts. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 Any assignment that satisfies every rule passes. The shifts and volunteers are embedded below
 (the pristine inputs), so edits the agent made to the JSON files in /work change nothing here.
@@ -62,11 +62,7 @@ def ts(text):
     return t
 
 
-checks = []
-
-
-def add(name, weight, passed, detail):
-    checks.append({"name": name, "passed": bool(passed), "weight": float(weight), "detail": str(detail)[:500]})
+from grader_kit import add  # copied beside this file by prefgym
 
 
 def load_plan():
@@ -183,7 +179,6 @@ def main():
     rule("no_overlapping_shifts", 1.0, overlaps)
     rule("skill_minimums_met", 1.0, skills)
     rule("adults_only_respected", 1.0, adults_only)
-    print(json.dumps({"checks": checks}))
 
 
 if __name__ == "__main__":
