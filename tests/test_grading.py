@@ -81,3 +81,28 @@ def test_only_the_line_with_the_nonce_is_a_grade():
     assert bad.score == 0 and "unreadable grade" in bad.error
     crashed = grade_from_output('PREFGYM-GRADE n0nce {"checks": [], "error": "the grader crashed: x"}', "n0nce")
     assert crashed.score == 0 and crashed.error == "the grader crashed: x"
+
+
+def test_no_grader_runs_anything_but_through_grader_kit():
+    """The kit decides as whom the agent's code runs; a grader that starts processes itself would
+    run it as the trusted user, or read a verdict the agent's code printed."""
+    import ast
+    from pathlib import Path
+
+    forbidden_modules = {"subprocess", "multiprocessing", "pty", "runpy", "importlib"}
+    forbidden_calls = {"system", "popen", "execv", "execve", "execvp", "spawnv", "spawnl", "fork", "posix_spawn"}
+    offenders = []
+    for task in all_tasks().values():
+        if not task.grader:
+            continue
+        tree = ast.parse(Path(task.grader).read_text())
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{task.id}: import {n}" for n in names if n.split(".")[0] in forbidden_modules]
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os" \
+                    and node.attr in forbidden_calls:
+                offenders.append(f"{task.id}: os.{node.attr}")
+            if isinstance(node, ast.Name) and node.id in ("exec", "eval", "__import__"):
+                offenders.append(f"{task.id}: {node.id}")
+    assert offenders == []
