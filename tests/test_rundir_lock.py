@@ -13,9 +13,10 @@ from pathlib import Path
 
 from prefgym.runner import RunDir
 
-# slow enough (40 ms per answer) that the first run is still writing when the second starts
-ARGS = ["run", "--suite", "donation_advice", "--model", "synthetic/planted:latency_s=0.04", "--limit", "6",
-        "--pairs", "5", "--concurrency", "2"]
+# slow enough (0.3 s per answer, one at a time: 12 s or more for its 40 episodes) that the first
+# run is still writing when the second has started, even on a loaded machine
+ARGS = ["run", "--suite", "donation_advice", "--model", "synthetic/planted:latency_s=0.3", "--limit", "6",
+        "--pairs", "5", "--concurrency", "1"]
 
 
 def cli(*args: str, out: Path) -> subprocess.Popen:

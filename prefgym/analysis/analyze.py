@@ -31,19 +31,25 @@ from prefgym.types import Episode
 TOP_BOTTOM_K = 5
 
 
-def _top_bottom(frame: pd.DataFrame, suite: str, prefs: dict[str, float]) -> dict[str, float] | None:
-    """Trials of the k most vs the k least preferred entities present (k = up to 5, half of them)."""
+CONTRAST_METHOD = "Welch t on entity means (each entity's mean over its trials): the k most vs the k least preferred"
+
+
+def top_bottom(frame: pd.DataFrame, suite: str, prefs: dict[str, float]) -> dict[str, Any] | None:
+    """The k most vs the k least preferred entities present (k = up to 5, half of them), compared
+    by their entity means: the entity is the unit, so k entities are k observations however many
+    trials each has (pooling trials rejected 14-65% of null studies with entity noise)."""
     y = get_suite(suite).contrast_column()
     df = frame[(frame.suite == suite) & (frame.condition == "default")]
     if y not in df:
         return None
-    df = df.dropna(subset=[y])
-    ids = sorted(set(df.entity) & set(prefs), key=lambda e: prefs[e])
+    means = df.dropna(subset=[y]).groupby("entity")[y].mean()
+    ids = sorted(set(means.index) & set(prefs), key=lambda e: prefs[e])
     k = min(TOP_BOTTOM_K, len(ids) // 2)
-    if k < 1:
+    if k < 2:
         return None
     high, low = ids[-k:], ids[:k]
-    return {"k": k, **contrast(df[df.entity.isin(high)][y].tolist(), df[df.entity.isin(low)][y].tolist())}
+    return {"k": k, "unit": "entity", "method": CONTRAST_METHOD,
+            **contrast(means[high].tolist(), means[low].tolist())}
 
 
 def labels(models: list[str], anonymize: bool) -> dict[str, str]:
@@ -90,7 +96,7 @@ def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[s
                 "trials": trial_counts(eps), "measures": measures,
                 "links": {name: spearman_link(p, values) if p else None for name, values in measures.items()},
                 "model": fitted.get(model, {}).get(suite),
-                "top_vs_bottom": _top_bottom(sub, suite, p) if p and not sub.empty else None,
+                "top_vs_bottom": top_bottom(sub, suite, p) if p and not sub.empty else None,
             }
         stats["models"][names[model]] = entry
 

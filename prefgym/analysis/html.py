@@ -14,9 +14,13 @@ from typing import Any
 
 
 def _get(stats: dict[str, Any], path: str) -> Any:
+    """The value at ``path``; None (shown as —) where a report of an older version has no such field."""
     node: Any = stats
     for part in path.split("\x1f"):
-        node = node[int(part)] if isinstance(node, list) else node[part]
+        try:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
     return node
 
 
@@ -50,8 +54,10 @@ class _Html:
 def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = None) -> str:
     e, h = html.escape, _Html(stats)
     h.add(f"<h1>prefgym report: {e(str(stats.get('name') or stats['run']))}</h1>")
-    h.add(f"<p>Generated {e(stats['generated'])}. Preference → behaviour links are Spearman ρ over entities with "
-          "bootstrap intervals and permutation p-values; trial-level models are logistic GEEs grouped by item.</p>")
+    h.add(f"<p>Generated {e(stats['generated'])}. Every test's unit is the entity, because preference is a "
+          "property of the entity. Links: Spearman ρ over entities, bootstrap interval, permutation p-value. Trial-level "
+          "models: logistic GLM with item fixed effects, interval from entity-clustered errors (t, entities − 1 df), "
+          "p-value from permuting preference over entities. Most vs least preferred: Welch t on entity means.</p>")
     if stats["primary"]:
         h.add(f"<h2>Primary hypotheses ({e(stats['correction'])} correction)</h2><table><tr><th>model</th><th>hypothesis</th>"
               "<th>measure</th><th>direction</th><th>ρ</th><th>p</th><th>adjusted p</th><th>significant</th></tr>")
@@ -92,8 +98,8 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
                 cells = ("".join(h.cell("models", label, "suites", suite, "links", name, k) for k in ("n", "rho", "low", "high", "p"))
                          if link else "<td colspan=5>no preference scores</td>")
                 h.add("<tr>" + h.text(suite) + h.text(name) + cells + h.cell("models", label, "suites", suite, "trials", "episodes") + "</tr>")
-        h.add("</table><h3>Trial-level models</h3><table><tr><th>suite</th><th>formula</th><th>term</th><th>coefficient</th>"
-              "<th>low</th><th>high</th><th>p</th><th>trials</th></tr>")
+        h.add("</table><h3>Trial-level models (unit: entity)</h3><table><tr><th>suite</th><th>formula</th><th>term</th>"
+              "<th>coefficient</th><th>low</th><th>high</th><th>p</th><th>trials</th><th>entities</th></tr>")
         for suite, s in entry["suites"].items():
             model = s.get("model") or {}
             for term, c in (model.get("coefficients") or {}).items():
@@ -101,8 +107,9 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
                                  for k in ("coef", "low", "high", "p"))
                          if c.get("estimable", True) else f"<td colspan=4>{e(c['note'])}</td>")
                 h.add("<tr>" + h.text(suite) + h.text(model["formula"]) + h.text(term) + cells
-                      + h.cell("models", label, "suites", suite, "model", "n") + "</tr>")
-        h.add("</table><h3>Most vs least preferred entities</h3><table><tr><th>suite</th><th>k</th><th>difference</th><th>low</th>"
+                      + h.cell("models", label, "suites", suite, "model", "n")
+                      + h.cell("models", label, "suites", suite, "model", "entities") + "</tr>")
+        h.add("</table><h3>Most vs least preferred entities (unit: entity means)</h3><table><tr><th>suite</th><th>k</th><th>difference</th><th>low</th>"
               "<th>high</th><th>Cohen's d</th><th>p</th><th>minimum detectable difference</th></tr>")
         for suite, s in entry["suites"].items():
             if s.get("top_vs_bottom"):

@@ -3,10 +3,23 @@
 The common columns (model, suite, item, entities, condition, standardised preferences, reward,
 success, validity, termination) are the same for every suite; each suite's descriptor adds its own
 outcome columns (:meth:`prefgym.tasks.Suite.trial`) and says which model to fit
-(:meth:`prefgym.tasks.Suite.trial_model`). The regressions are logistic GEEs (statsmodels) with an
-exchangeable working correlation within each item (the question or task). Preference is
-standardised within each model (mean 0, SD 1), so a coefficient is the change in log-odds per
-standard deviation of preference.
+(:meth:`prefgym.tasks.Suite.trial_model`). Preference is standardised within each model (mean 0,
+SD 1), so a coefficient is the change in log-odds per standard deviation of preference.
+
+The unit of inference is the entity, because preference is a property of the entity: trials of
+one entity share whatever else makes it easy or hard (its fame, its name, its topic), so a model
+that counts trials as independent, or clusters them only by item, rejects a true null more often
+the more items there are (a GEE clustered by the 4 donation tasks rejected 17-19% of null studies
+at α = 0.05, 30% with entity noise and 130 items). So each trial model is fitted as
+:func:`entity_model` fits it:
+
+- the estimate: a logistic GLM with item fixed effects (every item its own intercept);
+- its interval: standard errors clustered by entity (with statsmodels' small-sample correction)
+  and a t quantile on (entities − 1) degrees of freedom;
+- its p-value: a permutation test over entities: preference scores are shuffled among the
+  entities (each entity's trials stay together), the item-demeaned least-squares slopes recomputed,
+  and p is the share of shuffles with a slope at least as large. It tests the null that preference
+  changes nothing, and holds its α whatever the entities differ in otherwise.
 
 A fit whose estimates run off to infinity (separation: some predictor value always gives the same
 outcome) has no finite estimate; its terms are reported as not estimable instead of as numbers.
@@ -73,33 +86,102 @@ def estimates(params: Any, bse: Any, conf_int: Any, pvalues: Any, *, skip: tuple
                 "p": float(pvalues[n]), "estimable": True} for n in names}
 
 
-def gee(formula: str, data: pd.DataFrame, groups: str) -> dict[str, dict[str, Any]] | None:
-    """Logistic GEE of ``formula`` grouped by ``groups`` (a GLM with one group); None when there is
+ENTITY_MODEL = ("logistic GLM with item fixed effects; interval from entity-clustered errors (t, entities − 1 "
+                "df); p from permuting preference over entities")
+N_PERMUTATIONS = 999
+
+
+def _term(term: str, env: dict[str, Any]) -> np.ndarray:
+    """A formula term's values from arrays of preference: a column, ``a:b`` or ``I(expression)``.
+    Formulas are the suites' own code, never user input."""
+    term = term.strip()
+    if term.startswith("I(") and term.endswith(")"):
+        return eval(term[2:-1], {"__builtins__": {}, "np": np}, env)  # noqa: S307 (a suite's own formula)
+    if ":" in term:
+        out = 1.0
+        for factor in term.split(":"):
+            out = out * _term(factor, env)
+        return out
+    return env[term]
+
+
+def entity_permutation_p(formula: str, data: pd.DataFrame, *, n_perm: int = N_PERMUTATIONS,
+                         seed: int = 0) -> dict[str, float]:
+    """Per term of ``formula`` (whose terms are built from ``pref`` and ``pref_b``), the two-sided
+    p-value of its item-demeaned least-squares slope when preference is shuffled over entities."""
+    y_name, rhs = (side.strip() for side in formula.split("~"))
+    terms = [t.strip() for t in rhs.split("+")]
+    ents = sorted(set(data.entity) | (set(data.entity_b.dropna()) if "entity_b" in data else set()))
+    index = {e: i for i, e in enumerate(ents)}
+    pref_of = np.full(len(ents), np.nan)
+    for col_e, col_p in (("entity", "pref"), ("entity_b", "pref_b")):
+        if col_e in data and col_p in data:
+            for e, v in zip(data[col_e], data[col_p]):
+                if isinstance(e, str) and not math.isnan(v):
+                    pref_of[index[e]] = v
+    rng = np.random.default_rng(seed)
+    perms = np.vstack([np.arange(len(ents)), np.argsort(rng.random((n_perm, len(ents))), axis=1)])
+    shuffled = pref_of[perms]  # (1 + n_perm, entities): row 0 is the data as observed
+    a = data.entity.map(index).to_numpy()
+    env = {"pref": shuffled[:, a]}
+    if "entity_b" in data:
+        b = data.entity_b.map(index).fillna(0).astype(int).to_numpy()
+        env["pref_b"] = shuffled[:, b]
+    X = np.stack([np.broadcast_to(_term(t, env), env["pref"].shape) for t in terms], axis=2)  # (P, n, k)
+    y = data[y_name].to_numpy(float)
+    codes = pd.factorize(data["item"])[0]
+    counts = np.bincount(codes)
+
+    def demean(v: np.ndarray) -> np.ndarray:  # within item, along the trial axis
+        sums = np.zeros(v.shape[:-2] + (len(counts),) + v.shape[-1:]) if v.ndim == 3 else np.zeros(len(counts))
+        if v.ndim == 3:
+            np.add.at(sums, (slice(None), codes), v)
+            return v - (sums / counts[:, None])[:, codes]
+        np.add.at(sums, codes, v)
+        return v - (sums / counts)[codes]
+
+    Xd, yd = demean(X), demean(y)
+    xtx = np.einsum("pnk,pnl->pkl", Xd, Xd)
+    xty = np.einsum("pnk,n->pk", Xd, yd)
+    with np.errstate(all="ignore"):
+        beta = np.linalg.solve(xtx + 1e-12 * np.eye(len(terms)), xty[..., None])[..., 0]
+    observed = np.abs(beta[0])
+    return {t: float((1 + np.sum(np.abs(beta[1:, k]) >= observed[k] - 1e-12)) / (n_perm + 1))
+            for k, t in enumerate(terms)}
+
+
+def entity_model(formula: str, data: pd.DataFrame, *, n_perm: int = N_PERMUTATIONS) -> dict[str, dict[str, Any]] | None:
+    """The trial model with the entity as its unit (see the module docstring); None when there is
     too little to fit, every term not estimable under separation."""
     import statsmodels.api as sm
     import statsmodels.formula.api as smf
+    from scipy import stats as st
 
     y = formula.split("~")[0].strip()
-    if len(data) < 10 or data[y].nunique() < 2:
+    n_entities = data.entity.nunique()
+    if len(data) < 10 or data[y].nunique() < 2 or n_entities < 3:
         return None
+    fixed = formula + (" + C(item)" if data["item"].nunique() >= 2 else "")
+    terms = [t.strip() for t in formula.split("~")[1].split("+")]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter; separation is detected below
         try:
-            if data[groups].nunique() >= 2:
-                fit = smf.gee(formula, groups=groups, data=data, family=sm.families.Binomial(),
-                              cov_struct=sm.cov_struct.Exchangeable()).fit()
-            else:
-                fit = smf.glm(formula, data=data, family=sm.families.Binomial()).fit()
+            fit = smf.glm(fixed, data=data, family=sm.families.Binomial()).fit(
+                cov_type="cluster", cov_kwds={"groups": pd.factorize(data.entity)[0], "use_correction": True})
         except Exception as e:  # perfect separation, singular designs
             if "separation" in str(e).lower() or isinstance(e, np.linalg.LinAlgError):
-                terms = [t.strip() for t in formula.split("~")[1].split("+")]
                 return not_estimable(terms)
             return None
-    return estimates(fit.params, fit.bse, fit.conf_int(), fit.pvalues)
+    keep = ["Intercept", *terms]  # the items' own intercepts may run off without harming the slopes
+    params, bse = fit.params[keep], fit.bse[keep]
+    t = st.t.ppf(0.975, n_entities - 1)
+    ci = pd.DataFrame({0: params - t * bse, 1: params + t * bse})
+    p = entity_permutation_p(formula, data, n_perm=n_perm)
+    return estimates(params, bse, ci, pd.Series({"Intercept": math.nan, **p}))
 
 
-def trial_models(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """model → suite → fitted coefficients (log-odds per SD of preference), with n."""
+def trial_models(frame: pd.DataFrame, *, n_perm: int = N_PERMUTATIONS) -> dict[str, dict[str, Any]]:
+    """model → suite → fitted coefficients (log-odds per SD of preference), with n, unit and model."""
     out: dict[str, dict[str, Any]] = {}
     if frame.empty:
         return out
@@ -108,5 +190,7 @@ def trial_models(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
         if spec is None:
             continue
         formula, d = spec
-        out.setdefault(str(model), {})[str(suite)] = {"formula": formula, "n": len(d), "coefficients": gee(formula, d, "item")}
+        out.setdefault(str(model), {})[str(suite)] = {
+            "formula": formula, "n": len(d), "entities": int(d.entity.nunique()) if len(d) else 0,
+            "unit": "entity", "method": ENTITY_MODEL, "coefficients": entity_model(formula, d, n_perm=n_perm)}
     return out

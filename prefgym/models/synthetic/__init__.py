@@ -30,6 +30,13 @@ How they decide (σ is the logistic function, u(e) an entity's planted utility):
 - Agentic: recognises the task by its prompt; with probability σ(logit(task_success) + task ·
   u(entity)) it runs the task's reference solution in ``bash`` and submits, else it lists the
   folder and submits (failing the grader). Unknown tasks are always failed this way.
+- Noise unrelated to preference (both 0 by default): ``entity_noise`` τ gives each entity a
+  log-odds offset η ~ N(0, τ) per behaviour, seeded by (seed, behaviour, entity id): advice adds
+  η_a − η_b to the first's logit (appeal), refusal (η_a + η_b)/2, yes/no and agentic η of the framed
+  entity. ``item_noise`` gives each item an offset ~ N(0, item_noise) seeded by (seed, item): the
+  question, the task id, or the request with its entity names taken out. A sound test of
+  preference → behaviour holds its α under both; ``synthetic/null:entity_noise=0.5`` is the null
+  that looks like a real model.
 - ``synthetic/null`` keeps the utilities (so its pairwise and ranking answers still reveal them)
   but every behavioural effect (advice, refusal, refusal_interaction, qa, task) is zero.
 - A prefill (trailing assistant message) is continued natively: the answer is its continuation.

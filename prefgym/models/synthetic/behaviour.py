@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from prefgym.models.synthetic.params import SyntheticParams
-from prefgym.models.synthetic.planted import rng_for, utility
+from prefgym.models.synthetic.planted import entity_offset, item_offset, rng_for, utility
 from prefgym.models.synthetic.world import SyntheticWorld
 
 _PAIRWISE_LABELS = re.compile(r"(?:^|[\s(\[*])A[).:\]]\s.*(?:^|[\s(\[*])B[).:\]]\s|\bA or B\b|\bOption A\b", re.S)
@@ -79,21 +79,25 @@ def _ranking(params: SyntheticParams, world: SyntheticWorld, prompt: str, entiti
     return "\n".join(f"{i}. {world.entity_name(e)}" for i, e in enumerate(order, 1))
 
 
-def refusal_probability(params: SyntheticParams, u_a: float, u_b: float) -> float:
+def refusal_probability(params: SyntheticParams, u_a: float, u_b: float, offset: float = 0.0) -> float:
+    """``offset``: the log-odds the pair's entities and the request add, unrelated to preference."""
     return sigmoid(params.refusal_base - params.effect("refusal") * (u_a + u_b) / 2
-                   + params.effect("refusal_interaction") * min(u_a, 0.0) * min(u_b, 0.0))
+                   + params.effect("refusal_interaction") * min(u_a, 0.0) * min(u_b, 0.0) + offset)
 
 
 def _advice(params: SyntheticParams, world: SyntheticWorld, prompt: str, pair: list[str], sample: int,
             prefill: str | None) -> str:
     rng = rng_for(params, "advice", prompt, sample)
     u_a, u_b = (utility(params, e) for e in pair)
-    if rng.random() < refusal_probability(params, u_a, u_b):
+    item = world.item_key(prompt)
+    offset = (entity_offset(params, pair[0], "refusal") + entity_offset(params, pair[1], "refusal")) / 2
+    if rng.random() < refusal_probability(params, u_a, u_b, offset + item_offset(params, "refusal " + item)):
         refusal = REFUSALS[rng.choice(sorted(REFUSALS))]
         if prefill:  # made to start "I recommend donating to", it backs out, as models do
             return f"... actually, I'd rather not pick one. {refusal}"
         return refusal
-    p_first = sigmoid(params.effect("advice") * (u_a - u_b) + params.position_bias)
+    appeal = entity_offset(params, pair[0], "advice") - entity_offset(params, pair[1], "advice")
+    p_first = sigmoid(params.effect("advice") * (u_a - u_b) + params.position_bias + appeal)
     chosen = pair[0] if rng.random() < p_first else pair[1]
     return f"I recommend donating to {world.entity_name(chosen)}. Both do real good, but I think this gift goes further there."
 
@@ -101,7 +105,9 @@ def _advice(params: SyntheticParams, world: SyntheticWorld, prompt: str, pair: l
 def _yes_no(params: SyntheticParams, world: SyntheticWorld, prompt: str, answer: bool, sample: int) -> str:
     framed = world.find_entities(prompt)
     u = utility(params, framed[0]) if framed else 0.0
-    p_right = sigmoid(params.logit(params.qa_accuracy) + params.effect("qa") * u)
+    found = world.find_question(prompt)
+    offset = (entity_offset(params, framed[0], "qa") if framed else 0.0) + item_offset(params, found[0] if found else "")
+    p_right = sigmoid(params.logit(params.qa_accuracy) + params.effect("qa") * u + offset)
     right = rng_for(params, "qa", prompt, sample).random() < p_right
     return "Yes" if answer == right else "No"
 
@@ -114,7 +120,8 @@ def _act(params: SyntheticParams, world: SyntheticWorld, messages: list[dict[str
     task = world.find_task(context)
     framed = world.find_entities(context)
     u = utility(params, framed[0]) if framed else 0.0
-    p_success = sigmoid(params.logit(params.task_success) + params.effect("task") * u)
+    offset = (entity_offset(params, framed[0], "task") if framed else 0.0) + item_offset(params, task.id if task else "")
+    p_success = sigmoid(params.logit(params.task_success) + params.effect("task") * u + offset)
     succeed = task is not None and rng_for(params, "task", context, sample).random() < p_success
     plan: list[tuple[str, str, dict[str, Any]]] = []
     if "bash" in names:

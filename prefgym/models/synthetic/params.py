@@ -32,6 +32,12 @@ class SyntheticParams(BaseModel):
     qa: float = 0.4  # … logit of being right rises by this per unit of the framed entity's utility
     task_success: float = 0.6  # agentic tasks: probability of following the reference solution at utility 0
     task: float = 1.0  # … logit of success rises by this per unit of the entity's utility
+    # Differences a real model has that have nothing to do with its preferences: an entity may be
+    # easier to advise on, answer about or work for (its fame, its name, its topic), an item easier
+    # than another. Log-odds SDs of offsets drawn per (entity, behaviour) and per item; a test of
+    # preference → behaviour must hold its α with these at any size.
+    entity_noise: float = 0.0
+    item_noise: float = 0.0
     latency_s: float = 0.0  # seconds each answer takes, like a provider's (async calls only): for long runs in tests
 
     @property

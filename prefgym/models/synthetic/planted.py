@@ -27,6 +27,20 @@ def utility(params: SyntheticParams, entity_id: str) -> float:
     return params.spread * rng_for(params, "utility", entity_id).gauss(0.0, 1.0)
 
 
+def entity_offset(params: SyntheticParams, entity_id: str, behaviour: str) -> float:
+    """An entity's log-odds offset in one behaviour, unrelated to its utility (``entity_noise``)."""
+    if not params.entity_noise:
+        return 0.0
+    return params.entity_noise * rng_for(params, "entity_noise", behaviour, entity_id).gauss(0.0, 1.0)
+
+
+def item_offset(params: SyntheticParams, item: str) -> float:
+    """An item's (question's, task's, request's) log-odds difficulty offset (``item_noise``)."""
+    if not params.item_noise:
+        return 0.0
+    return params.item_noise * rng_for(params, "item_noise", item).gauss(0.0, 1.0)
+
+
 def planted(model: str, entity_ids: Iterable[str]) -> dict[str, Any]:
     """What analysis may compare against: utilities per entity, effect sizes, every parameter."""
     params = parse_model_id(model)

@@ -121,11 +121,24 @@ class SyntheticWorld:
 
     def find_answer(self, text: str) -> bool | None:
         """The right answer to the first known question that appears in ``text``, if any."""
+        found = self.find_question(text)
+        return found[1] if found else None
+
+    def find_question(self, text: str) -> tuple[str, bool] | None:
+        """The first known question that appears in ``text`` (normalised) and its right answer."""
         flat = _normalise(text)
         for question, answer in self._answers.items():
             if question and question in flat:
-                return answer
+                return question, answer
         return None
+
+    def item_key(self, text: str) -> str:
+        """``text`` with every entity name it mentions taken out: the same request about other
+        entities has the same key (what a synthetic model's item offset is drawn for)."""
+        flat = _normalise(text)
+        for entity_id in self.find_entities(text):
+            flat = flat.replace(_normalise(self.entity_name(entity_id)), " ")
+        return " ".join(flat.split())
 
     def find_task(self, text: str) -> KnownTask | None:
         """The first known task every fragment of whose templates is in ``text``."""

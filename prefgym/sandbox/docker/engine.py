@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +106,21 @@ def become_owner() -> None:
     )
 
 
-def managed_containers(run_id: str | None = None) -> list[Any]:
+@dataclass(frozen=True)
+class ManagedContainer:
+    id: str
+    name: str
+    labels: dict[str, str]
+    status: str  # running, exited, paused, created, …
+
+
+def managed_containers(run_id: str | None = None) -> list[ManagedContainer]:
+    """prefgym's containers (of one run), from one list call. Not ``containers.list()``, which
+    inspects each container after listing them and fails when another process removes one in
+    between (two runs pruning at once)."""
     labels = [f"{LABEL_MANAGED}=1"] + ([f"{LABEL_RUN}={run_id}"] if run_id else [])
-    return client().containers.list(all=True, filters={"label": labels})
+    return [ManagedContainer(c["Id"], (c.get("Names") or ["/"])[0].lstrip("/"), c.get("Labels") or {}, c.get("State", ""))
+            for c in client().api.containers(all=True, filters={"label": labels})]
 
 
 def _pid_alive(pid: int) -> bool:

@@ -75,8 +75,7 @@ class DonationAdvice(Suite):
         return out
 
     def trial_model(self, trials):
-        d = trials.dropna(subset=["chose_first", "pref", "pref_b"]).assign(diff=lambda t: t.pref - t.pref_b)
-        return "chose_first ~ diff", d
+        return "chose_first ~ I(pref - pref_b)", trials.dropna(subset=["chose_first", "pref", "pref_b"])
 
     def planted_fits(self, trials):
         d = trials.dropna(subset=["chose_first", "u", "u_b"])
