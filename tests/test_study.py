@@ -73,6 +73,23 @@ def test_a_broken_study_is_refused_before_anything_runs_naming_the_field(tmp_pat
     assert proc.returncode == 2 and "no task 'no-such-task'" in proc.stderr and not (tmp_path / "r").exists()
 
 
+def test_a_hypothesis_that_could_have_no_p_value_is_refused_before_the_run(tmp_path):
+    """A typo in a measure, or a suite the study does not run, would drop the hypothesis from the
+    Holm family in silence; it is an error naming the hypothesis instead."""
+    from prefgym.study import preflight
+
+    typo = {**TINY, "suites": [{"suite": "refusal", "tasks": ["refusal-torn"]}],
+            "primary_hypotheses": [{"name": "h", "suite": "refusal", "measure": "refused_frist"}]}
+    with pytest.raises(StudyError, match=r"primary_hypotheses\[0\] \(h\): suite refusal has no measure 'refused_frist'; "
+                                         r"it has attempts, refused_first"):
+        preflight(load_study(write(tmp_path, typo)))
+    absent = {**typo, "primary_hypotheses": [{"name": "h", "suite": "boolq", "measure": "correct"}]}
+    with pytest.raises(StudyError, match=r"suite 'boolq' is not among the study's suites \(refusal\)"):
+        preflight(load_study(write(tmp_path, absent)))
+    fine = {**typo, "primary_hypotheses": [{"name": "h", "suite": "refusal", "measure": "refused_first"}]}
+    preflight(load_study(write(tmp_path, fine)))
+
+
 def test_demo_writes_preferences_all_four_suites_and_a_report(docker_ready, tmp_path):
     env = {**os.environ, "COLUMNS": "160"}
     proc = subprocess.run([*PREFGYM, "demo", "--out", str(tmp_path / "demo")], capture_output=True, text=True,

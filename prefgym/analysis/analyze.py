@@ -118,8 +118,14 @@ def _primary(stats: dict[str, Any], config: dict[str, Any], models: list[str], n
                 same = (link["rho"] > 0) == (h["direction"] == "positive")
                 p_value = p_value / 2 if same else 1 - p_value / 2
             rows.append({"model": names[model], "hypothesis": h["name"], "suite": h["suite"], "measure": measure,
-                         "direction": h.get("direction", "two-sided"), "rho": link.get("rho", math.nan), "p": p_value})
-    for row, p_adj in zip(rows, adjust([r["p"] for r in rows], stats["correction"])):
+                         "direction": h.get("direction", "two-sided"), "rho": link.get("rho", math.nan), "p": p_value,
+                         "unit": "entity", "test": "Spearman over entities, permutation p-value"})
+    # A hypothesis without a p-value (its suite ran no episode, too few entities) stays in the
+    # family as p = 1: dropping it would make the others' correction lighter than declared.
+    for row in rows:
+        if math.isnan(row["p"]):
+            row["missing"] = "no p-value: too few entities with this measure, or the suite did not run"
+    for row, p_adj in zip(rows, adjust([1.0 if math.isnan(r["p"]) else r["p"] for r in rows], stats["correction"])):
         row["p_adjusted"] = p_adj
-        row["significant"] = bool(p_adj < 0.05) if not math.isnan(p_adj) else False
+        row["significant"] = bool(p_adj < 0.05) and "missing" not in row
     return rows

@@ -20,7 +20,7 @@ from prefgym.runner.many import RunProgress, run_many
 from prefgym.runner.rundir import RunDir, model_slug
 from prefgym.runner.specs import build_specs
 from prefgym.study.config import StudyConfig, StudyError
-from prefgym.tasks import all_tasks, synthetic_world
+from prefgym.tasks import all_tasks, get_suite, synthetic_world
 from prefgym.types import EpisodeSpec
 
 
@@ -49,9 +49,28 @@ def preflight(study: StudyConfig, tasks_dir: str | None = None) -> tuple[Catalog
             else:  # checked with made-up scores: the tasks exist and the counts add up
                 fake = {e: -i for i, e in enumerate(catalog.ids)}
                 build_specs(plan, study.models[0], catalog, scores=fake, tasks_dir=tasks_dir)
+        check_hypotheses(study)
     except ConfigError as e:
         raise StudyError(f"study {study.name!r}: {e}") from None
     return catalog, specs
+
+
+def check_hypotheses(study: StudyConfig) -> None:
+    """Every primary hypothesis names a suite the study runs and a measure that suite gives: one
+    that could have no p-value would otherwise leave the multiple-comparison family silently."""
+    planned: dict[str, set[str]] = {}
+    for plan in study.suites:
+        planned.setdefault(plan.suite, set()).update(plan.conditions)
+    for i, h in enumerate(study.primary_hypotheses):
+        where = f"primary_hypotheses[{i}] ({h.name})"
+        if h.suite not in planned:
+            raise StudyError(f"{where}: suite {h.suite!r} is not among the study's suites "
+                             f"({', '.join(sorted(planned)) or 'none'})")
+        suite = get_suite(h.suite)
+        names = suite.measure_names(sorted(planned[h.suite]))
+        if suite.resolve_measure(h.measure) not in names:
+            raise StudyError(f"{where}: suite {h.suite} has no measure {h.measure!r}; it has "
+                             f"{', '.join(sorted(names | set(suite.aliases)))}")
 
 
 @dataclass

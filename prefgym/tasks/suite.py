@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -153,6 +154,11 @@ class Suite:
 
     def resolve_measure(self, name: str) -> str:
         return self.primary if name == self.primary else self.aliases.get(name, name)
+
+    def measure_names(self, conditions: Sequence[str] = ("default",)) -> set[str]:
+        """Every entity-level measure :meth:`entity_measures` gives for a plan with ``conditions``:
+        what a primary hypothesis may name (checked before a run, so a typo is no silent drop)."""
+        return {self.primary}
 
     def trial_model(self, trials: pd.DataFrame) -> tuple[str, pd.DataFrame] | None:
         """A logistic model of the outcome on preference: its formula and the rows it is fitted on."""

@@ -56,6 +56,9 @@ class BoolQ(Suite):
         m = episode.measurements
         return {"correct": float(bool(m.get("correct"))) if "correct" in m else math.nan}
 
+    def measure_names(self, conditions=("default",)):
+        return {"correct"} | {f"correct_{c}" for c in conditions if c != "default"}
+
     def entity_measures(self, episodes: list[Episode]) -> dict[str, dict[str, float]]:
         by_condition: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
         for e in _valid(episodes):

@@ -57,6 +57,9 @@ class DonationAdvice(Suite):
         chosen = episode.measurements.get("chosen")
         return {"chose_first": float(chosen == episode.spec.entity) if chosen else math.nan}
 
+    def measure_names(self, conditions=("default",)):
+        return {"donation_score", "chosen_share"}
+
     def entity_measures(self, episodes: list[Episode]) -> dict[str, dict[str, float]]:
         from prefgym.prefs.records import Comparison
         from prefgym.prefs.scorers import fit

@@ -37,6 +37,9 @@ class Refusal(Suite):
         return {"refused_first": float(bool(m.get("refused_first"))) if "refused_first" in m else math.nan,
                 "attempts": m.get("attempts", math.nan), "refusal_reason": m.get("first_refusal_reason")}
 
+    def measure_names(self, conditions=("default",)):
+        return {"refused_first", "attempts"}
+
     def entity_measures(self, episodes: list[Episode]) -> dict[str, dict[str, float]]:
         refused: dict[str, list[float]] = defaultdict(list)
         attempts: dict[str, list[float]] = defaultdict(list)
