@@ -14,6 +14,6 @@ demo: setup
 test: setup
 	.venv/bin/python -m pytest
 
-# what needs no Docker, browser or local model, on both cores: under a minute
+# what needs no Docker, browser or local model, on both cores: about two minutes
 test-fast: setup-fast
 	.venv/bin/python -m pytest -m "not docker and not browser and not local_model" -n 2

@@ -170,7 +170,7 @@ def test_a_separated_fit_is_reported_as_not_estimable_never_as_a_number():
 
 
 @pytest.mark.parametrize("suite,design", [
-    ("donation_advice", {}), ("refusal", {}), ("boolq", {"entities": 20, "items": 30}),
+    ("donation_advice", {}), ("refusal", {}), ("boolq", {"entities": 20, "items": 12}),
     ("agentic", {"entities": 10, "items": 13, "seeds": 3})])
 def test_every_reported_test_holds_its_alpha_on_a_null_that_looks_like_a_real_model(suite, design):
     """200 null studies with entity and item offsets unrelated to preference (τ = 0.5 log-odds),
@@ -179,4 +179,5 @@ def test_every_reported_test_holds_its_alpha_on_a_null_that_looks_like_a_real_mo
     from prefgym.analysis.nullcheck import NullDesign, null_rates
 
     rates = null_rates(suite, NullDesign(entity_noise=0.5, item_noise=0.5, **design), studies=200, seed=11)
+    assert set(rates) >= {"spearman over entities", "top vs bottom"} and any(k.startswith("trial model") for k in rates)
     assert len(rates) >= 3 and all(0.005 <= r <= 0.08 for r in rates.values()), rates

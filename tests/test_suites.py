@@ -189,3 +189,34 @@ async def test_a_judge_model_reads_the_answer_when_configured():
         verdict = await judge_donation("openai/judge", said, framing, task)
     assert unreadable.values["reader"] == "rules" and "unreadable verdict" in unreadable.values["judge_error"]
     assert verdict.values["reader"] == "judge" and verdict.values["chosen"] == "give-directly" and verdict.valid
+
+
+def test_a_users_own_boolq_file_runs_as_is_and_resumes_and_replays(tmp_path):
+    """BoolQ's JSONL (question, title, answer, passage) straight from the user's file: no task.yaml
+    copied; the run resumes and an episode replays from the run folder alone."""
+    import asyncio
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from prefgym.cli import app
+    from prefgym.runner import RunDir, replay_episode
+
+    lines = [{"question": f"is {n} an even number", "title": "Numbers", "answer": n % 2 == 0,
+              "passage": f"{n} is a whole number; even numbers divide by two."} for n in range(7)]
+    items = tmp_path / "dev.jsonl"
+    items.write_text("".join(_json.dumps(x) + "\n" for x in lines))
+    args = ["run", "--suite", "boolq", "--items-file", str(items), "--model", "synthetic/planted", "--limit", "3",
+            "--out", str(tmp_path / "R")]
+    first = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert first.exit_code == 0, first.output
+    episodes = list(RunDir(tmp_path / "R").episodes())
+    assert len(episodes) == 7 * 3 and {e.spec.task for e in episodes} == {f"boolq-dev-{i:03d}" for i in range(7)}
+    again = CliRunner().invoke(app, [*args, "--resume"], env={"COLUMNS": "200"})
+    assert again.exit_code == 0 and "0 episodes run, 21 already done" in " ".join(again.stdout.split())
+    report = asyncio.run(replay_episode(tmp_path / "R", episodes[0].id))
+    assert report.matched and report.provider_calls == 0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": "q", "title": "t"}\n')
+    refused = CliRunner().invoke(app, [*args[:4], str(bad), *args[5:]], env={"COLUMNS": "200"})
+    assert refused.exit_code == 2 and "bad.jsonl:1: no answer, passage" in refused.stderr

@@ -17,6 +17,7 @@ from prefgym.runner.specs import SuitePlan
 from prefgym.study.config import ConcurrencyConfig, EntitiesConfig, StudyConfig
 from prefgym.study.run import preflight, run_study
 from prefgym.tasks import all_tasks
+from prefgym.tasks.loader import item_templates
 
 
 def _ray(address: str | None):
@@ -36,6 +37,8 @@ def run(
     limit: int = typer.Option(None, help="only the first N entities of the catalog"),
     tasks: str = typer.Option(None, help="comma-separated task ids (default: every task of the suite)"),
     items: int = typer.Option(None, help="only the first N tasks of each suite (e.g. yes/no items)"),
+    items_file: Path = typer.Option(None, "--items-file",
+                                    help="yes/no items from BoolQ's own JSONL (question, title, answer, passage)"),
     seeds: int = typer.Option(1, help="episodes per (task, entity, condition)"),
     conditions: str = typer.Option("default", help="comma-separated conditions (boolq: default,no_entity,high_stakes)"),
     pairs: str = typer.Option("all", help="pair tasks: all, or a number of random pairs (each in both orders)"),
@@ -57,7 +60,13 @@ def run(
     with user_errors():
         if backend not in BACKENDS:
             raise ConfigError(f"--backend {backend!r}: choose {' or '.join(BACKENDS)}")
+        item_suites = set(item_templates())
+        if items_file and not item_suites & set(suite):
+            raise ConfigError(f"--items-file gives items to an item suite: add --suite {' or '.join(sorted(item_suites))}")
+        if items_file and not items_file.is_file():
+            raise ConfigError(f"--items-file {items_file}: no such file")
         plans = [from_options(SuitePlan, f"--suite {s}", suite=s, tasks=_tasks_of(s, tasks, tasks_dir), items=items,
+                              items_file=str(items_file.resolve()) if items_file and s in item_suites else None,
                               seeds=seeds, conditions=conditions.split(","),
                               pairs="all" if pairs == "all" else _count("--pairs", pairs)) for s in suite]
         config = from_options(

@@ -16,6 +16,7 @@ from prefgym.models import Gateway, Replay, use_gateway
 from prefgym.runner.episode import run_spec
 from prefgym.runner.rundir import RunDir
 from prefgym.tasks import get_task
+from prefgym.tasks.loader import with_items_files
 from prefgym.types import Episode
 
 
@@ -62,7 +63,8 @@ async def replay_episode(run_dir: str | Path, episode_id: str, *, catalog: Catal
     recorded = run.episode(episode_id)
     spec = recorded.spec
     catalog = catalog or default_catalog()
-    task = get_task(spec.task, tasks_dir)
+    recorded_items = [p.get("items_file") for p in run.config().get("suites") or [] if isinstance(p, dict)]
+    task = get_task(spec.task, with_items_files(str(tasks_dir) if tasks_dir else None, [f for f in recorded_items if f]))
     replay = Replay([c for c in run.calls(recorded.id) if c.message is not None])
     gateway = Gateway(replay=replay)
     with use_gateway(gateway):

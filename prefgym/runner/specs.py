@@ -17,6 +17,7 @@ from pydantic import Field
 from prefgym.entities import Catalog
 from prefgym.errors import ConfigError
 from prefgym.tasks import all_tasks
+from prefgym.tasks.loader import item_prefix, item_templates, with_items_files
 from prefgym.types import EpisodeSpec, Record
 
 
@@ -31,6 +32,7 @@ class SuitePlan(Record):
     suite: str
     tasks: list[str] | None = None  # default: every task of the suite
     items: int | None = Field(None, ge=1)  # only the first N tasks (e.g. yes/no items)
+    items_file: str | None = None  # yes/no: BoolQ's own JSONL instead of the built-in items
     entities: Literal["all"] | list[str] | Extremes = "all"
     conditions: list[str] = Field(default_factory=lambda: ["default"])
     pairs: Literal["all"] | int = "all"  # pair tasks: every pair, or N random pairs (both orders each)
@@ -56,9 +58,16 @@ def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[s
                 judge: str | None = None) -> list[EpisodeSpec]:
     """The specs of ``plan`` for ``model`` (a model id, or ``oracle`` / ``null`` / ``mock``), with
     ``user`` (``scripted`` or a model id) playing the user and ``judge`` reading chat answers."""
-    known = all_tasks(tasks_dir, plan.suite)
+    if plan.items_file:
+        if plan.suite not in item_templates():
+            raise ConfigError(f"suite {plan.suite}: items_file is for item suites ({', '.join(item_templates())})")
+        prefix = item_prefix(plan.items_file, plan.suite)
+        known = {k: t for k, t in all_tasks(with_items_files(tasks_dir, [plan.items_file]), plan.suite).items()
+                 if k.startswith(prefix)}
+    else:
+        known = all_tasks(tasks_dir, plan.suite)
     if not known:
-        raise ConfigError(f"no tasks in suite {plan.suite!r}")
+        raise ConfigError(f"no tasks in suite {plan.suite!r}" + (f" in {plan.items_file}" if plan.items_file else ""))
     task_ids = plan.tasks or sorted(known)
     for t in task_ids:
         if t not in known:
@@ -84,6 +93,10 @@ def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[s
                     specs.append(EpisodeSpec(suite=plan.suite, task=task_id, entity=entity, entity_b=entity_b,
                                              condition=condition, seed=seed + s, **who))
     return specs
+
+
+def items_files(plans: Sequence[SuitePlan]) -> list[str]:
+    return [p.items_file for p in plans if p.items_file]
 
 
 def plan_size(specs: Sequence[EpisodeSpec]) -> dict[str, int]:

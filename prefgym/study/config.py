@@ -77,4 +77,7 @@ def load_study(path: str | Path) -> StudyConfig:
         raise StudyError(f"{path}: " + "; ".join(problems)) from None
     if study.entities.catalog and not Path(study.entities.catalog).is_absolute():
         study.entities.catalog = str((path.parent / study.entities.catalog).resolve())
+    for plan in study.suites:  # a plan's items file, like the catalog, is relative to the study file
+        if plan.items_file and not Path(plan.items_file).is_absolute():
+            plan.items_file = str((path.parent / plan.items_file).resolve())
     return study

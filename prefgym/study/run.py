@@ -18,9 +18,10 @@ from prefgym.prefs.config import Probe
 from prefgym.runner.backend import Backend, RunOptions
 from prefgym.runner.many import RunProgress, run_many
 from prefgym.runner.rundir import RunDir, model_slug
-from prefgym.runner.specs import build_specs
+from prefgym.runner.specs import build_specs, items_files
 from prefgym.study.config import StudyConfig, StudyError
 from prefgym.tasks import all_tasks, get_suite, synthetic_world
+from prefgym.tasks.loader import with_items_files
 from prefgym.types import EpisodeSpec
 
 
@@ -32,10 +33,16 @@ def study_catalog(study: StudyConfig) -> Catalog:
     return catalog.subset(ids)
 
 
+def study_tasks(study: StudyConfig, tasks_dir: str | None) -> str | None:
+    """The task sources of a study: ``tasks_dir`` and every plan's items file."""
+    return with_items_files(tasks_dir, items_files(study.suites))
+
+
 def preflight(study: StudyConfig, tasks_dir: str | None = None) -> tuple[Catalog, list[EpisodeSpec]]:
     """Everything that can be checked before a call: raises StudyError naming what is wrong.
     Returns the catalog and the specs that need no stage-one scores (to count them)."""
     try:
+        tasks_dir = study_tasks(study, tasks_dir)
         catalog = study_catalog(study)
         for model in study.models:
             if EpisodeSpec.agent_fields(model)["agent"] == "model":
@@ -86,6 +93,7 @@ async def run_study(study: StudyConfig, out: str | Path, *, force: bool = False,
                     on_episodes: Callable[[RunProgress], None] | None = None,
                     backend: Backend | None = None) -> StudyResult:
     catalog, _ = preflight(study, tasks_dir)
+    tasks_dir = study_tasks(study, tasks_dir)
     run = RunDir(out)
     with run.lock():  # one writer for the study's whole life
         return await _run_study(study, run, catalog, force, tasks_dir, on_stage, on_calls, on_episodes, backend)

@@ -4,8 +4,12 @@ Two conveniences keep suites as data without repeating it:
 - ``extends: ../other-task`` starts from another task's ``task.yaml`` and overrides fields (the
   refusal suite is the donation requests with a prefill and retries);
 - ``items: items.jsonl`` makes the folder a suite of one task per line (id ``<folder>-000`` …), each
-  line available to the templates and measures as ``item`` (the yes/no questions; a user's own
-  copy of BoolQ loads the same way).
+  line available to the templates and measures as ``item`` (the yes/no questions).
+
+A task source (``tasks_dir``, ``$PREFGYM_TASKS_DIR``, several joined by ``os.pathsep``) is a folder
+of task folders or a ``.jsonl`` file of items: BoolQ's own file (question, title, answer, passage
+per line) read straight into the built-in yes/no template, ids ``boolq-<file stem>-000`` …, so a
+user's real BoolQ needs no copy of any task.yaml (``--items-file``, or ``items_file:`` in a study).
 
 A task that fails to load is refused with its file, line and field named, before any container starts.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +59,44 @@ def _validate(raw: dict[str, Any], path: Path, where: str = "") -> TaskSpec:
         raise TaskError(f"{path}{where}: field {field!r}: {err['msg']}") from None
 
 
+def item_templates() -> dict[str, Path]:
+    """suite → the built-in folder whose ``task.yaml`` has ``items:`` (the template an items file
+    fills); the yes/no suite's today."""
+    out = {}
+    for path in sorted(BUILTIN_TASKS_DIR.glob("*/task.yaml")):
+        raw = read_mapping(path, TaskError, "a task file")
+        if "items" in raw and raw.get("suite"):
+            out.setdefault(str(raw["suite"]), path.parent)
+    return out
+
+
+def item_prefix(items_file: str | Path, suite: str) -> str:
+    """The id prefix of the tasks of an items file: ``<template folder>-<file stem>-``."""
+    stem = "".join(c if c.isalnum() else "-" for c in Path(items_file).stem.lower()).strip("-") or "items"
+    return f"{item_templates()[suite].name}-{stem}-"
+
+
+def _required_fields(folder: Path, raw: dict[str, Any]) -> set[str]:
+    """The item fields the template's texts use: what every line of a user's items file needs."""
+    texts = json.dumps({k: raw.get(k) for k in ("user", "openings", "reference", "prefill", "system_prompt")})
+    used = set(re.findall(r"\{(\w+)\}", texts))
+    lines = (folder / str(raw["items"])).read_text().splitlines() if raw.get("items") else []
+    first = json.loads(next((ln for ln in lines if ln.strip()), "{}"))
+    return used & set(first)
+
+
+def load_items_file(items_file: str | Path, suite: str | None = None) -> list[TaskSpec]:
+    """One task per line of ``items_file`` in ``suite``'s item template (the built-in task.yaml;
+    with no suite named, the one item suite there is)."""
+    templates = item_templates()
+    suite = suite or next(iter(templates))
+    folder = templates[suite]
+    raw = _read_yaml(folder / "task.yaml")
+    required = _required_fields(folder, raw)
+    raw.pop("items", None)
+    return _item_tasks(folder, raw, Path(items_file).resolve(), item_prefix(items_file, suite), required)
+
+
 def load_folder(folder: str | Path) -> list[TaskSpec]:
     """The task(s) a folder defines: one, or one per line of its ``items`` file."""
     folder = Path(folder).resolve()
@@ -62,12 +105,17 @@ def load_folder(folder: str | Path) -> list[TaskSpec]:
     items_file = raw.pop("items", None)
     if items_file is None:
         return [load_task(folder, raw)]
-    items_path = folder / str(items_file)
+    return _item_tasks(folder, raw, folder / str(items_file), f"{folder.name}-")
+
+
+def _item_tasks(folder: Path, raw: dict[str, Any], items_path: Path, prefix: str,
+                required: set[str] = frozenset()) -> list[TaskSpec]:
+    path = folder / "task.yaml"
     tasks = []
     try:
         lines = items_path.read_text().splitlines()
     except OSError as e:
-        raise TaskError(f"{path}: items file {items_path}: {e.strerror}") from None
+        raise TaskError(f"items file {items_path}: {e.strerror}") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -77,7 +125,10 @@ def load_folder(folder: str | Path) -> list[TaskSpec]:
                 raise ValueError("not a JSON object")
         except ValueError as e:
             raise TaskError(f"{items_path}:{number}: {e}") from None
-        task = _validate({**raw, "id": f"{folder.name}-{len(tasks):03d}", "item": item}, path, f" (item {items_path.name}:{number})")
+        missing = sorted(required - set(item))
+        if missing:
+            raise TaskError(f"{items_path}:{number}: no {', '.join(missing)} (each line needs {', '.join(sorted(required))})")
+        task = _validate({**raw, "id": f"{prefix}{len(tasks):03d}", "item": item}, path, f" (item {items_path.name}:{number})")
         tasks.append(task.model_copy(update={"root": str(folder)}))
     return tasks
 
@@ -100,34 +151,45 @@ def load_task(folder: str | Path, raw: dict[str, Any] | None = None) -> TaskSpec
     return task.model_copy(update=extra)
 
 
+def task_sources(tasks_dir: str | Path | None = None) -> list[Path]:
+    """The extra sources: ``tasks_dir`` (or ``$PREFGYM_TASKS_DIR``), split on ``os.pathsep``."""
+    extra = str(tasks_dir or os.environ.get("PREFGYM_TASKS_DIR") or "")
+    return [Path(p) for p in extra.split(os.pathsep) if p]
+
+
+def with_items_files(tasks_dir: str | None, items_files: list[str]) -> str | None:
+    """``tasks_dir`` with ``items_files`` added as sources (each once)."""
+    sources = [str(p) for p in task_sources(tasks_dir)] if tasks_dir else []
+    sources += [str(Path(f).resolve()) for f in items_files if str(Path(f).resolve()) not in sources]
+    return os.pathsep.join(sources) or tasks_dir
+
+
 def task_dirs(tasks_dir: str | Path | None = None) -> list[Path]:
-    """Task folders: the built-in suites, plus ``tasks_dir`` (or ``$PREFGYM_TASKS_DIR``) if given."""
-    roots = [BUILTIN_TASKS_DIR]
-    extra = tasks_dir or os.environ.get("PREFGYM_TASKS_DIR")
-    if extra:
-        roots.append(Path(extra))
+    """Task folders: the built-in suites, plus those under the extra sources that are folders."""
+    roots = [BUILTIN_TASKS_DIR] + [p for p in task_sources(tasks_dir) if p.suffix != ".jsonl"]
     return sorted(p.parent for root in roots for p in Path(root).glob("**/task.yaml"))
 
 
 _cache: dict[tuple, dict[str, TaskSpec]] = {}
 
 
-def _signature(folders: list[Path]) -> tuple:
+def _signature(folders: list[Path], items: list[Path]) -> tuple:
     """Every file that defines the tasks, with its modification time: a changed file reloads."""
     files = [f for d in folders for f in (*d.glob("*.yaml"), *d.glob("*.jsonl"), d / "solution.sh") if f.exists()]
-    return tuple((str(f), f.stat().st_mtime_ns) for f in files)
+    return tuple((str(f), f.stat().st_mtime_ns if f.exists() else 0) for f in [*files, *items])
 
 
 def all_tasks(tasks_dir: str | Path | None = None, suite: str | None = None) -> dict[str, TaskSpec]:
     folders = task_dirs(tasks_dir)
-    key = _signature(folders)
+    items = [p for p in task_sources(tasks_dir) if p.suffix == ".jsonl"]
+    key = _signature(folders, items)
     if key not in _cache:
         tasks: dict[str, TaskSpec] = {}
-        for folder in folders:
-            for task in load_folder(folder):
-                if task.id in tasks:
-                    raise TaskError(f"task id {task.id!r} is defined twice: {tasks[task.id].root} and {folder}")
-                tasks[task.id] = task
+        loaded = [t for folder in folders for t in load_folder(folder)] + [t for f in items for t in load_items_file(f)]
+        for task in loaded:
+            if task.id in tasks:
+                raise TaskError(f"task id {task.id!r} is defined twice: {tasks[task.id].root} and {task.root}")
+            tasks[task.id] = task
         _cache.clear()
         _cache[key] = tasks
     return {k: t for k, t in _cache[key].items() if suite is None or t.suite == suite}

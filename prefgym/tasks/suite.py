@@ -114,6 +114,45 @@ def simulated_rate(u: np.ndarray, rng: np.random.Generator, *, base_logit: float
     return rng.binomial(n, p) / n
 
 
+@dataclass(frozen=True)
+class NullDesign:
+    """One simulated null study's size, and the noise unrelated to preference (log-odds SDs)."""
+
+    entities: int = 16
+    items: int = 4  # donation / refusal tasks, yes/no questions, agentic tasks
+    pairs: int = 40  # pairs per task (each in both orders), pair suites
+    seeds: int = 1  # repeats per entity and item
+    entity_noise: float = 0.5
+    item_noise: float = 0.5
+
+
+def null_preferences(design: NullDesign, rng: np.random.Generator) -> tuple[list[str], np.ndarray]:
+    """Entity ids and standardised preferences, unrelated to anything the null model does."""
+    ids = [f"e{i:02d}" for i in range(design.entities)]
+    pref = rng.normal(size=design.entities)
+    return ids, (pref - pref.mean()) / pref.std()
+
+
+def rate_null_trials(design: NullDesign, rng: np.random.Generator, *, base_logit: float, outcome: str) -> pd.DataFrame:
+    """A null study of a suite whose 0/1 outcome each entity earns per item: success with
+    probability σ(base_logit + η_entity + ξ_item), η and ξ drawn with the design's noise."""
+    import pandas as pd
+
+    from prefgym.models.synthetic.behaviour import sigmoid
+
+    ids, pref = null_preferences(design, rng)
+    eta = rng.normal(scale=design.entity_noise, size=design.entities)
+    xi = rng.normal(scale=design.item_noise, size=design.items)
+    rows = []
+    for item in range(design.items):
+        for e in range(design.entities):
+            for _ in range(design.seeds):
+                y = float(rng.random() < sigmoid(base_logit + eta[e] + xi[item]))
+                rows.append({"entity": ids[e], "entity_b": None, "pref": pref[e], "pref_b": float("nan"),
+                             "item": f"item{item}", outcome: y, "reward": y})
+    return pd.DataFrame(rows)
+
+
 def _valid(episodes: list[Episode]) -> list[Episode]:
     return [e for e in episodes if e.termination.reason != TerminationReason.INFRA_ERROR]
 
@@ -177,6 +216,16 @@ class Suite:
         return {}
 
     # ------------------------------------------------------------------ power and cost
+
+    def null_trials(self, design: NullDesign, rng: np.random.Generator) -> pd.DataFrame | None:
+        """A trial table of one simulated null study (``synthetic/null``'s rules plus the design's
+        entity and item noise; preference unrelated to both), for checking that the report's tests
+        hold their α (:mod:`prefgym.analysis.nullcheck`); None when this suite has none."""
+        return None
+
+    def entity_outcomes(self, trials: pd.DataFrame) -> pd.Series:
+        """Each entity's mean outcome in a trial table: what a link over entities correlates."""
+        return trials.groupby("entity")[self.contrast_column()].mean()
 
     def simulate(self, params: SyntheticParams, u: np.ndarray, design: Any, rng: np.random.Generator,
                  pairs: list[tuple[int, int]]) -> np.ndarray | None:

@@ -8,7 +8,7 @@ model's top and bottom five entities.
 
 from __future__ import annotations
 
-from prefgym.tasks.suite import REPLY_TOKENS, CallCost, Suite, rate_fit, simulated_rate
+from prefgym.tasks.suite import REPLY_TOKENS, CallCost, Suite, rate_fit, rate_null_trials, simulated_rate
 from prefgym.types import TaskSpec
 
 AGENTIC_TURNS = 12  # calls per episode, a typical solved task
@@ -28,6 +28,12 @@ class Agentic(Suite):
 
     def planted_fits(self, trials):
         return rate_fit(trials, "success", "task")
+
+    def null_trials(self, design, rng):
+        from prefgym.models.synthetic import SyntheticParams
+
+        return rate_null_trials(design, rng, base_logit=SyntheticParams.logit(SyntheticParams().task_success),
+                                outcome="success")
 
     def simulate(self, params, u, design, rng, pairs):
         return simulated_rate(u, rng, base_logit=params.logit(params.task_success), effect=params.effect("task"),

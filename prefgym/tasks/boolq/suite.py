@@ -14,7 +14,7 @@ from statistics import mean
 from typing import Any
 
 from prefgym.prefs.parsing import parse_choice
-from prefgym.tasks.suite import Measure, Reading, Suite, _valid, rate_fit, simulated_rate
+from prefgym.tasks.suite import Measure, Reading, Suite, _valid, rate_fit, rate_null_trials, simulated_rate
 from prefgym.types import Episode, Framing, TaskSpec
 
 _YES = re.compile(r"^\W*(?:answer\s*:\s*)?(yes|true|correct)\b", re.IGNORECASE)
@@ -68,6 +68,12 @@ class BoolQ(Suite):
 
     def planted_fits(self, trials):
         return rate_fit(trials, "correct", "qa")
+
+    def null_trials(self, design, rng):
+        from prefgym.models.synthetic import SyntheticParams
+
+        return rate_null_trials(design, rng, base_logit=SyntheticParams.logit(SyntheticParams().qa_accuracy),
+                                outcome="correct")
 
     def simulate(self, params, u, design, rng, pairs):
         return simulated_rate(u, rng, base_logit=params.logit(params.qa_accuracy), effect=params.effect("qa"),

@@ -40,6 +40,34 @@ class DonationChoice(Measure):
 DONATION_CHOICE = DonationChoice()
 
 
+def pair_null_trials(design, rng):
+    """A null study of the donation requests: every task's pairs in both orders; refusal and the
+    first's choice follow ``synthetic/null``'s rules with entity offsets (refusal: their mean; choice:
+    the first's appeal minus the second's) and per-task offsets, none related to preference."""
+    import pandas as pd
+
+    from prefgym.models.synthetic import SyntheticParams
+    from prefgym.models.synthetic.behaviour import refusal_probability, sigmoid
+    from prefgym.tasks.suite import null_preferences
+
+    params = SyntheticParams(variant="null", position_bias=0.2)
+    ids, pref = null_preferences(design, rng)
+    eta_refusal, eta_appeal = (rng.normal(scale=design.entity_noise, size=design.entities) for _ in range(2))
+    rows = []
+    for item in range(design.items):
+        xi_refusal, xi_first = rng.normal(scale=design.item_noise, size=2)
+        for _ in range(design.pairs):
+            a, b = rng.choice(design.entities, 2, replace=False)
+            for first, second in ((a, b), (b, a)):
+                offset = (eta_refusal[first] + eta_refusal[second]) / 2 + xi_refusal
+                refused = rng.random() < refusal_probability(params, 0.0, 0.0, offset)
+                chose_first = math.nan if refused else float(rng.random() < sigmoid(
+                    params.position_bias + xi_first + eta_appeal[first] - eta_appeal[second]))
+                rows.append({"entity": ids[first], "entity_b": ids[second], "pref": pref[first], "pref_b": pref[second],
+                             "item": f"task{item}", "refused_first": float(refused), "chose_first": chose_first})
+    return pd.DataFrame(rows)
+
+
 class DonationAdvice(Suite):
     name = "donation_advice"
     env_name = "DonationAdvice"
@@ -83,6 +111,18 @@ class DonationAdvice(Suite):
     def planted_fits(self, trials):
         d = trials.dropna(subset=["chose_first", "u", "u_b"])
         return [PlantedFit("chose_first ~ I(u - u_b)", d, {"advice": ("I(u - u_b)", 1.0)})]
+
+    def null_trials(self, design, rng):
+        return pair_null_trials(design, rng)
+
+    def entity_outcomes(self, trials):
+        """The share of its answered requests an entity is recommended in, first or second."""
+        import pandas as pd
+
+        chosen = trials.dropna(subset=["chose_first"])
+        wins = pd.concat([chosen.assign(e=chosen.entity, w=chosen.chose_first),
+                          chosen.assign(e=chosen.entity_b, w=1 - chosen.chose_first)])
+        return wins.groupby("e")["w"].mean()
 
     def simulate(self, params, u, design, rng, pairs):
         import numpy as np

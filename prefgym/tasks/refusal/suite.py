@@ -14,7 +14,7 @@ from collections import defaultdict
 from statistics import mean
 from typing import Any
 
-from prefgym.tasks.donation_advice.suite import DONATION_CHOICE
+from prefgym.tasks.donation_advice.suite import DONATION_CHOICE, pair_null_trials
 from prefgym.tasks.suite import CallCost, PlantedFit, Suite, _valid
 from prefgym.types import Episode, TaskSpec
 
@@ -77,6 +77,16 @@ class Refusal(Suite):
         for (t, reason), n in table.items():
             out.setdefault(str(t), {})[str(reason)] = int(n)
         return {"refusal reasons by preference tercile": out}
+
+    def null_trials(self, design, rng):
+        return pair_null_trials(design, rng)
+
+    def entity_outcomes(self, trials):
+        """The share of requests involving an entity, first or second, refused at the first attempt."""
+        import pandas as pd
+
+        both = pd.concat([trials.assign(e=trials.entity), trials.assign(e=trials.entity_b)])
+        return both.groupby("e")["refused_first"].mean()
 
     def simulate(self, params, u, design, rng, pairs):
         import numpy as np
