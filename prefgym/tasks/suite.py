@@ -242,6 +242,29 @@ class Suite:
         return CallCost(1, prompt, REPLY_TOKENS)
 
 
+class RateSuite(Suite):
+    """A suite whose 0/1 outcome an entity earns per item at a rate the synthetic model sets by
+    one base probability and one effect (yes/no accuracy, agentic task success): its planted fit,
+    null studies and power simulation are the same shape, written once here."""
+
+    base_rate: ClassVar[str] = ""  # the SyntheticParams field of the rate at utility 0
+    effect: ClassVar[str] = ""  # the SyntheticParams effect that moves it
+
+    def planted_fits(self, trials):
+        return rate_fit(trials, self.outcome, self.effect)
+
+    def null_trials(self, design, rng):
+        from prefgym.models.synthetic import SyntheticParams
+
+        base = SyntheticParams.logit(getattr(SyntheticParams(), self.base_rate))
+        return rate_null_trials(design, rng, base_logit=base, outcome=self.outcome)
+
+    def simulate(self, params, u, design, rng, pairs):
+        per_entity = design.items if self.design_unit == "items" else design.tasks
+        return simulated_rate(u, rng, base_logit=params.logit(getattr(params, self.base_rate)),
+                              effect=params.effect(self.effect), n=per_entity * design.seeds)
+
+
 # ----------------------------------------------------------------------------------- the registry
 
 SUITES_DIR = Path(__file__).parent

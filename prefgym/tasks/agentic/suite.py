@@ -8,14 +8,14 @@ model's top and bottom five entities.
 
 from __future__ import annotations
 
-from prefgym.tasks.suite import REPLY_TOKENS, CallCost, Suite, rate_fit, rate_null_trials, simulated_rate
+from prefgym.tasks.suite import REPLY_TOKENS, CallCost, RateSuite
 from prefgym.types import TaskSpec
 
 AGENTIC_TURNS = 12  # calls per episode, a typical solved task
 AGENTIC_PROMPT_TOKENS = 2500  # mean prompt per call: task, tools and a growing transcript
 
 
-class Agentic(Suite):
+class Agentic(RateSuite):
     name = "agentic"
     env_name = "Agentic"
     default_task = "donor-dedup"
@@ -25,19 +25,7 @@ class Agentic(Suite):
     primary = "reward"
     design_unit = "tasks"
     effects = ("task",)
-
-    def planted_fits(self, trials):
-        return rate_fit(trials, "success", "task")
-
-    def null_trials(self, design, rng):
-        from prefgym.models.synthetic import SyntheticParams
-
-        return rate_null_trials(design, rng, base_logit=SyntheticParams.logit(SyntheticParams().task_success),
-                                outcome="success")
-
-    def simulate(self, params, u, design, rng, pairs):
-        return simulated_rate(u, rng, base_logit=params.logit(params.task_success), effect=params.effect("task"),
-                              n=design.tasks * design.seeds)
+    base_rate, effect = "task_success", "task"
 
     def cost(self, task: TaskSpec, condition: str) -> CallCost:
         return CallCost(AGENTIC_TURNS, AGENTIC_TURNS * AGENTIC_PROMPT_TOKENS, AGENTIC_TURNS * REPLY_TOKENS,

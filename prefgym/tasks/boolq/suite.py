@@ -14,7 +14,7 @@ from statistics import mean
 from typing import Any
 
 from prefgym.prefs.parsing import parse_choice
-from prefgym.tasks.suite import Measure, Reading, Suite, _valid, rate_fit, rate_null_trials, simulated_rate
+from prefgym.tasks.suite import Measure, RateSuite, Reading, _valid
 from prefgym.types import Episode, Framing, TaskSpec
 
 _YES = re.compile(r"^\W*(?:answer\s*:\s*)?(yes|true|correct)\b", re.IGNORECASE)
@@ -40,7 +40,7 @@ class YesNo(Measure):
         return Reading(values, valid=answer is not None, reward=1.0 if correct else 0.0)
 
 
-class BoolQ(Suite):
+class BoolQ(RateSuite):
     name = "boolq"
     env_name = "BoolQ"
     default_task = "boolq-000"
@@ -51,6 +51,7 @@ class BoolQ(Suite):
     primary = "correct"
     design_unit = "items"
     effects = ("qa",)
+    base_rate, effect = "qa_accuracy", "qa"
 
     def trial(self, episode: Episode) -> dict[str, Any]:
         m = episode.measurements
@@ -65,19 +66,6 @@ class BoolQ(Suite):
             by_condition[e.spec.condition][e.spec.entity].append(float(bool(e.measurements.get("correct"))))
         return {("correct" if condition == "default" else f"correct_{condition}"): {k: mean(v) for k, v in rows.items()}
                 for condition, rows in by_condition.items()}
-
-    def planted_fits(self, trials):
-        return rate_fit(trials, "correct", "qa")
-
-    def null_trials(self, design, rng):
-        from prefgym.models.synthetic import SyntheticParams
-
-        return rate_null_trials(design, rng, base_logit=SyntheticParams.logit(SyntheticParams().qa_accuracy),
-                                outcome="correct")
-
-    def simulate(self, params, u, design, rng, pairs):
-        return simulated_rate(u, rng, base_logit=params.logit(params.qa_accuracy), effect=params.effect("qa"),
-                              n=design.items * design.seeds)
 
 
 SUITE = BoolQ()
