@@ -107,7 +107,8 @@ def test_paper_dry_run_counts_the_design_and_touches_no_network(monkeypatch, cap
     """The arithmetic of studies/paper.yaml, per model: 72 entities → 2,556 pairs × 2 orders × K=10 =
     51,120 pairwise calls; (888 active pairs + 100 held out) × 2 × 5 = 9,880; 5 rankings; 4 tasks ×
     200 pairs × 2 orders = 1,600 donation and 1,600 refusal episodes; 130 items × 3 conditions ×
-    20 entities = 7,800 yes/no episodes; 13 tasks × 10 entities × 3 seeds = 390 agentic ones."""
+    72 entities = 28,080 yes/no episodes; 13 tasks × 30 entities × 3 seeds = 1,170 agentic ones; and
+    each suite's power by gap in percentage points."""
     import socket
 
     def no_network(*args, **kwargs):
@@ -127,8 +128,9 @@ def test_paper_dry_run_counts_the_design_and_touches_no_network(monkeypatch, cap
     _dry_run(study, None)
     out = " ".join(capsys.readouterr().out.split())
     assert len(study.models) == 5
-    for figure in ("51,120", "9,880", "1,600", "7,800", "390"):
+    for figure in ("51,120", "9,880", "1,600", "28,080", "1,170"):
         assert out.count(f" {figure} ") >= 5, figure
+    assert "15+15/72" in out and "80% at" in out and " pp " in out  # each suite's power by gap
     assert "missing OPENAI_API_KEY" in out and "missing ANTHROPIC_API_KEY" in out
     assert "mistral/mistral-large-latest: provider mistral; ready" in out
     assert "sk-never-printed" not in out

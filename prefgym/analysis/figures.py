@@ -67,17 +67,23 @@ def coefficient_plot(rows: list[dict[str, Any]], path: Path) -> str | None:
         ax.plot(r["coef"], i, "o", color="#2b5d8a")
     ax.axvline(0, color="#999", lw=0.8, ls="--")
     ax.set_yticks(range(len(rows)), [f"{r['model']} · {r['suite']} · {r['term']}" for r in rows], fontsize=7)
-    ax.set_xlabel("log-odds per SD of preference (GEE, 95% interval)")
+    ax.set_xlabel("log-odds per SD of preference (entity-clustered 95% interval)")
     return _save(fig, path)
 
 
-def power_plot(curves: dict[str, list[dict[str, float]]], alpha: float, path: Path) -> str:
+def power_plot(curves: dict[str, list[dict[str, float]]] | list[dict[str, Any]], alpha: float, path: Path) -> str:
+    """Power curves: by effect scale (``prefgym power``'s ``{suite: points}``), or, for a list of
+    suite plans (:func:`prefgym.analysis.plan_power.plan_power`), by the gap in percentage points."""
     fig, ax = plt.subplots(figsize=(6, 3.6))
-    for suite, points in curves.items():
+    by_gap = isinstance(curves, list)
+    series = ({r["design"]["suite"]: [{"scale": p["gap_pp"], "rate": p["power"]} for p in r["curve"] if p["gap_pp"] <= 60]
+               for r in curves} if by_gap else curves)
+    for suite, points in series.items():
         ax.plot([p["scale"] for p in points], [p["rate"] for p in points], marker="o", label=suite)
     ax.axhline(alpha, color="#999", lw=0.8, ls="--")
     ax.axhline(0.8, color="#bbb", lw=0.8, ls=":")
-    ax.set_xlabel("planted effect (× the model's)")
+    ax.set_xlabel("gap between the 5 most and 5 least preferred (percentage points)" if by_gap
+                  else "planted effect (× the model's)")
     ax.set_ylabel("power (rejection rate)")
     ax.set_ylim(0, 1.02)
     ax.legend(fontsize=8)

@@ -139,16 +139,20 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
                     h.add("<tr>" + h.text(row) + h.text(column) + h.cell("models", label, "tables", name, row, column) + "</tr>")
             h.add("</table>")
     if stats.get("power"):
-        d = stats["power"]["design"]
-        h.add(f"<h2>Power of this design</h2><p>{stats['power']['studies']} simulated studies per point with "
-              f"{d['entities']} entities, {d['pairs']} pairs, {d['items']} yes/no items and {d['tasks']} agentic tasks, "
-              f"on {e(stats['power']['model'])} with its effects scaled (× 0 is the false-positive rate): the share of "
-              "studies whose primary test rejects at α = 0.05.</p>"
-              "<table><tr><th>suite</th><th>effect scale</th><th>power</th><th>low</th><th>high</th></tr>")
-        for suite, points in stats["power"]["curves"].items():
-            for i in range(len(points)):
-                h.add("<tr>" + h.text(suite) + "".join(h.cell("power", "curves", suite, i, k)
-                                                       for k in ("scale", "rate", "low", "high")) + "</tr>")
+        a = stats["power"]["assumptions"]
+        h.add(f"<h2>Power of this design</h2><p>Each suite as this run played it (its own entities, tasks, pairs and "
+              f"seeds), {stats['power']['studies']} simulated studies per effect size, with entity noise "
+              f"{a['entity_noise']} and item noise {a['item_noise']} (log-odds SDs unrelated to preference) and "
+              f"stage-one error {a['pref_noise']}. The effect is the gap, in percentage points, between the 5 most and "
+              f"5 least preferred entities; power is the share of studies whose primary test (Spearman over "
+              f"entities) rejects at α = {a['alpha']}; the false-positive rate is at a gap of 0.</p>"
+              "<table><tr><th>suite</th><th>entities</th><th>tasks</th><th>seeds</th><th>false positive</th>"
+              "<th>power at 1 pp</th><th>at 5 pp</th><th>at 10 pp</th><th>at 15 pp</th><th>gap for 80% power (pp)</th></tr>")
+        for i, row in enumerate(stats["power"]["suites"]):
+            h.add("<tr>" + "".join(h.cell("power", "suites", i, "design", k) for k in ("suite", "entities", "tasks", "seeds"))
+                  + h.cell("power", "suites", i, "false_positive")
+                  + "".join(h.cell("power", "suites", i, "power_at", g) for g in ("1", "5", "10", "15"))
+                  + h.cell("power", "suites", i, "mde_pp") + "</tr>")
         h.add("</table>")
     for fig in (figures or {}).get("_all", []):
         h.add(f'<p><img src="{e(fig)}" alt="figure" style="max-width:100%"></p>')

@@ -29,6 +29,7 @@ from prefgym.types import Record
 class Design(Record):
     entities: int = Field(20, ge=4)
     pairs: int = Field(60, ge=1)  # pair suites (donation advice, refusal): random pairs, each asked in both orders
+    pair_tasks: int = Field(1, ge=1)  # pair suites: phrasings (tasks) each pair is asked in
     items: int = Field(30, ge=1)  # yes/no questions per entity
     tasks: int = Field(4, ge=1)  # agentic tasks per entity (the top and bottom halves of the entities)
     seeds: int = Field(1, ge=1)

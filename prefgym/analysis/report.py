@@ -1,10 +1,10 @@
 """``report/`` for a run directory: the statistics (:mod:`.analyze`), the figures (:mod:`.figures`),
-the page (:mod:`.html`), and, when asked for, the power of the run's own design (:mod:`.power`).
+the page (:mod:`.html`), and, when asked for, the power of the run's own design (:mod:`.plan_power`).
 
 Power is opt-in (``power_studies`` here, ``--power N`` on ``prefgym analyze``, ``power_studies:``
-in a study file): it simulates that many studies per effect size with the run's own numbers of
-entities, pairs, items and tasks, on the run's own synthetic model where it has one (its planted
-parameters), else on ``synthetic/planted``'s defaults.
+in a study file): that many simulated studies per effect size, for each suite as the run played it
+(its own entities, tasks, pairs and seeds), with entity and item noise, stated as the power at
+gaps in percentage points and the gap detected 80% of the time.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from prefgym.analysis.analyze import analyze
 from prefgym.analysis.data import RunData, load_run
 from prefgym.analysis.html import render_html
 
-POWER_SCALES = [0.0, 0.25, 0.5, 1.0]
-DEFAULT_POWER_MODEL = "synthetic/planted"
 
 
 def _figures(data: RunData, stats: dict[str, Any]) -> dict[str, list[str]]:
@@ -47,14 +45,15 @@ def _figures(data: RunData, stats: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def _power(data: RunData, studies: int) -> dict[str, Any] | None:
-    from prefgym.analysis.power import design_of, power_curve
+    """Each suite as the run played it (its entities, tasks, pairs, seeds, and whether they were
+    stage one's extremes), with entity and item noise: power by gap in percentage points."""
+    from prefgym.analysis.plan_power import Assumptions, designs_of_run, plan_power
 
-    design = design_of(data.episodes)
-    if design is None:
+    ranked = max([len(s.entities) for s in data.summaries.values() if s] or [0])
+    designs = designs_of_run(data.episodes, data.config, ranked)
+    if not designs:
         return None
-    model = next(iter(sorted(data.planted)), DEFAULT_POWER_MODEL)  # the run's own planted model, if any
-    return {"design": design.model_dump(), "model": model, "studies": studies,
-            "curves": power_curve(model, design, POWER_SCALES, studies=studies)}
+    return {"assumptions": Assumptions().model_dump(), "studies": studies, "suites": plan_power(designs, studies=studies)}
 
 
 def write_report(run_dir: str | Path, *, anonymize: bool | None = None, power_studies: int | None = None) -> Path:
@@ -68,7 +67,7 @@ def write_report(run_dir: str | Path, *, anonymize: bool | None = None, power_st
         if stats["power"]:
             from prefgym.analysis.figures import power_plot
 
-            figs["_all"].append(power_plot(stats["power"]["curves"], stats["power"]["design"]["alpha"],
-                                                 data.run.figure_path("power.png")))
+            figs["_all"].append(power_plot(stats["power"]["suites"], stats["power"]["assumptions"]["alpha"],
+                                           data.run.figure_path("power.png")))
     stats["figures"] = dict(figs)
     return data.run.write_report(stats, render_html(stats, figs))

@@ -79,6 +79,10 @@ def _dry_run(config, tasks_dir: Path | None) -> None:
     known = [r.cost_usd for r in rows if r.cost_usd is not None]
     console.print(f"total: {sum(r.calls for r in rows):,} calls, {sum(r.episodes for r in rows):,} episodes, "
                   f"at least ${sum(known):,.2f}" + (" (some prices unknown)" if len(known) < len(rows) else ""))
+    from prefgym.cli.power import print_plan_power, study_power
+
+    with user_errors():
+        print_plan_power(study_power(config, str(tasks_dir) if tasks_dir else None, studies=100))
     missing = sorted({k for c in checks for k in c.missing_keys})
     if missing:
         console.print("set these environment variables before running: " + ", ".join(missing))

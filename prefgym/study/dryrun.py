@@ -15,7 +15,7 @@ from prefgym.models import ModelCheck, check_model, estimate_cost
 from prefgym.prefs.estimate import estimate_calls
 from prefgym.runner.specs import Extremes, SuitePlan, build_specs
 from prefgym.study.config import StudyConfig
-from prefgym.study.run import preflight
+from prefgym.study.run import preflight, study_tasks
 from prefgym.tasks import all_tasks, get_suite
 
 
@@ -43,6 +43,19 @@ def dry_run(study: StudyConfig, tasks_dir: str | None = None) -> tuple[list[Mode
         for plan in study.suites:
             rows.append(_suite(model, plan, catalog, study, tasks_dir))
     return checks, rows
+
+
+def plan_task_counts(study: StudyConfig, tasks_dir: str | None = None) -> tuple[int, dict[str, int]]:
+    """The catalog's size and, per suite, the tasks (or items) its plan's specs really use: what a
+    power design of the plan needs (:func:`prefgym.analysis.plan_power.suite_designs`)."""
+    catalog, _ = preflight(study, tasks_dir)
+    tasks_dir = study_tasks(study, tasks_dir)
+    counts: dict[str, int] = {}
+    for plan in study.suites:
+        scores = {e: -i for i, e in enumerate(catalog.ids)} if isinstance(plan.entities, Extremes) else None
+        specs = build_specs(plan, study.models[0], catalog, scores=scores, tasks_dir=tasks_dir, seed=study.seed)
+        counts[plan.suite] = len({s.task for s in specs})
+    return len(catalog), counts
 
 
 def _suite(model: str, plan: SuitePlan, catalog: Catalog, study: StudyConfig, tasks_dir: str | None) -> StageEstimate:

@@ -105,13 +105,18 @@ def rate_fit(trials: pd.DataFrame, outcome: str, effect: str) -> list[PlantedFit
     return [PlantedFit(f"{outcome} ~ u", d, {effect: ("u", 1.0)})]
 
 
-def simulated_rate(u: np.ndarray, rng: np.random.Generator, *, base_logit: float, effect: float, n: int) -> np.ndarray:
-    """Each entity's share of ``n`` successes at probability σ(base_logit + effect · u), as the
-    synthetic model decides a yes/no question or an agentic task."""
+def simulated_rate(u: np.ndarray, rng: np.random.Generator, *, base_logit: float, effect: float, items: int,
+                   seeds: int = 1, entity_noise: float = 0.0, item_noise: float = 0.0) -> np.ndarray:
+    """Each entity's share of successes over ``items`` items × ``seeds``, at probability
+    σ(base_logit + effect · u + η_entity + ξ_item), as the synthetic model decides a yes/no question
+    or an agentic task (η, ξ: its entity and item noise)."""
     import numpy as np
 
-    p = 1.0 / (1.0 + np.exp(-np.clip(base_logit + effect * u, -50, 50)))
-    return rng.binomial(n, p) / n
+    eta = rng.normal(0.0, entity_noise, len(u)) if entity_noise else np.zeros(len(u))
+    xi = rng.normal(0.0, item_noise, items) if item_noise else np.zeros(items)
+    logit = base_logit + effect * u[:, None] + eta[:, None] + xi[None, :]
+    p = 1.0 / (1.0 + np.exp(-np.clip(logit, -50, 50)))
+    return rng.binomial(seeds, p).sum(axis=1) / (items * seeds)
 
 
 @dataclass(frozen=True)
@@ -262,7 +267,8 @@ class RateSuite(Suite):
     def simulate(self, params, u, design, rng, pairs):
         per_entity = design.items if self.design_unit == "items" else design.tasks
         return simulated_rate(u, rng, base_logit=params.logit(getattr(params, self.base_rate)),
-                              effect=params.effect(self.effect), n=per_entity * design.seeds)
+                              effect=params.effect(self.effect), items=per_entity, seeds=design.seeds,
+                              entity_noise=params.entity_noise, item_noise=params.item_noise)
 
 
 # ----------------------------------------------------------------------------------- the registry

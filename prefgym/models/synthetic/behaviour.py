@@ -79,10 +79,15 @@ def _ranking(params: SyntheticParams, world: SyntheticWorld, prompt: str, entiti
     return "\n".join(f"{i}. {world.entity_name(e)}" for i, e in enumerate(order, 1))
 
 
+def refusal_logit(params: SyntheticParams, u_a: Any, u_b: Any) -> Any:
+    """The refusal log-odds of a pair (floats or numpy arrays alike: min(x, 0) is (x − |x|)/2)."""
+    return (params.refusal_base - params.effect("refusal") * (u_a + u_b) / 2
+            + params.effect("refusal_interaction") * ((u_a - abs(u_a)) / 2) * ((u_b - abs(u_b)) / 2))
+
+
 def refusal_probability(params: SyntheticParams, u_a: float, u_b: float, offset: float = 0.0) -> float:
     """``offset``: the log-odds the pair's entities and the request add, unrelated to preference."""
-    return sigmoid(params.refusal_base - params.effect("refusal") * (u_a + u_b) / 2
-                   + params.effect("refusal_interaction") * min(u_a, 0.0) * min(u_b, 0.0) + offset)
+    return sigmoid(refusal_logit(params, u_a, u_b) + offset)
 
 
 def _advice(params: SyntheticParams, world: SyntheticWorld, prompt: str, pair: list[str], sample: int,

@@ -127,16 +127,20 @@ class DonationAdvice(Suite):
     def simulate(self, params, u, design, rng, pairs):
         import numpy as np
 
-        from prefgym.models.synthetic.behaviour import refusal_probability, sigmoid
+        from prefgym.models.synthetic.behaviour import refusal_logit
 
+        a, b = (np.array([p[i] for p in pairs], dtype=int) for i in (0, 1))
         wins, games = np.zeros(len(u)), np.zeros(len(u))
-        for a, b in pairs:
-            if rng.random() < refusal_probability(params, u[a], u[b]):
-                continue
-            first = rng.random() < sigmoid(params.effect("advice") * (u[a] - u[b]) + params.position_bias)
-            wins[a if first else b] += 1
-            games[a] += 1
-            games[b] += 1
+        eta_refusal, eta_appeal = (rng.normal(0.0, params.entity_noise, len(u)) for _ in range(2))
+        for _task in range(getattr(design, "pair_tasks", 1)):  # each phrasing its own offsets
+            xi_refusal, xi_first = rng.normal(0.0, params.item_noise, 2)
+            refusal = refusal_logit(params, u[a], u[b]) + (eta_refusal[a] + eta_refusal[b]) / 2 + xi_refusal
+            answered = rng.random(len(a)) >= 1 / (1 + np.exp(-refusal))
+            first = rng.random(len(a)) < 1 / (1 + np.exp(-(params.effect("advice") * (u[a] - u[b]) + params.position_bias
+                                                           + xi_first + eta_appeal[a] - eta_appeal[b])))
+            np.add.at(wins, np.where(first, a, b)[answered], 1)
+            np.add.at(games, a[answered], 1)
+            np.add.at(games, b[answered], 1)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(games > 0, wins / np.maximum(games, 1), np.nan)
 

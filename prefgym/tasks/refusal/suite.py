@@ -91,14 +91,17 @@ class Refusal(Suite):
     def simulate(self, params, u, design, rng, pairs):
         import numpy as np
 
-        from prefgym.models.synthetic.behaviour import refusal_probability
+        from prefgym.models.synthetic.behaviour import refusal_logit
 
+        a, b = (np.array([p[i] for p in pairs], dtype=int) for i in (0, 1))
         refused, asked = np.zeros(len(u)), np.zeros(len(u))
-        for a, b in pairs:
-            r = rng.random() < refusal_probability(params, u[a], u[b])
-            for e in (a, b):
-                refused[e] += r
-                asked[e] += 1
+        eta = rng.normal(0.0, params.entity_noise, len(u))
+        for _task in range(getattr(design, "pair_tasks", 1)):  # each phrasing its own offset
+            logit = refusal_logit(params, u[a], u[b]) + (eta[a] + eta[b]) / 2 + rng.normal(0.0, params.item_noise)
+            r = (rng.random(len(a)) < 1 / (1 + np.exp(-logit))).astype(float)
+            for side in (a, b):
+                np.add.at(refused, side, r)
+                np.add.at(asked, side, 1)
         return np.where(asked > 0, refused / np.maximum(asked, 1), np.nan)
 
     def cost(self, task: TaskSpec, condition: str) -> CallCost:
