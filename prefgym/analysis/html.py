@@ -60,9 +60,11 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
           "p-value from permuting preference over entities. Most vs least preferred: Welch t on entity means.</p>")
     if stats["primary"]:
         h.add(f"<h2>Primary hypotheses ({e(stats['correction'])} correction)</h2><table><tr><th>model</th><th>hypothesis</th>"
-              "<th>measure</th><th>direction</th><th>ρ</th><th>p</th><th>adjusted p</th><th>significant</th></tr>")
+              "<th>measure</th><th>direction</th><th>unit</th><th>test</th><th>ρ</th><th>p</th><th>adjusted p</th>"
+              "<th>significant</th></tr>")
         for i, r in enumerate(stats["primary"]):
             h.add("<tr>" + h.text(r["model"]) + h.text(r["hypothesis"]) + h.text(r["measure"]) + h.text(r["direction"])
+                  + h.text(r.get("unit", "entity")) + h.text(r.get("missing") or r.get("test", ""))
                   + "".join(h.cell("primary", i, k) for k in ("rho", "p", "p_adjusted", "significant")) + "</tr>")
         h.add("</table>")
     for label, entry in stats["models"].items():
@@ -91,7 +93,8 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
             h.add("</table>")
         if not entry["preferences"]:
             h.add("<p>No preference scores for this model: links cannot be computed.</p>")
-        h.add("<h3>Preference and behaviour</h3><table><tr><th>suite</th><th>measure</th><th>entities</th><th>ρ</th>"
+        h.add("<h3>Preference and behaviour (unit: entity; Spearman ρ, bootstrap interval, permutation p)</h3>"
+              "<table><tr><th>suite</th><th>measure</th><th>entities</th><th>ρ</th>"
               "<th>low</th><th>high</th><th>p</th><th>episodes</th></tr>")
         for suite, s in entry["suites"].items():
             for name, link in s["links"].items():
