@@ -192,6 +192,7 @@ class TaskSpec(Record):
     files_dir: str | None = None
     grader: str | None = None
     solution: str | None = None  # shell script text: the reference solution
+    generator: str | None = None  # a task family's generate.py: instance N's own data and expected answers
 
     @field_validator("tools")
     @classmethod
@@ -265,6 +266,7 @@ class EpisodeSpec(Record):
     seed: int = 0
     user_model: str | None = None
     judge: str | None = None
+    instance: int | None = Field(None, ge=1)  # a task family's instance (None: the task as shipped, instance 0)
 
     @model_validator(mode="before")
     @classmethod

@@ -47,3 +47,43 @@ def test_a_broken_task_file_is_refused_naming_the_field(tmp_path):
     (folder / "task.yaml").write_text("suite: [unclosed\n")
     with pytest.raises(TaskError, match="not valid YAML"):
         load_task(folder)
+
+
+async def test_a_task_family_makes_distinct_instances_each_with_an_oracle(docker_ready):
+    """donor-sql is a family: instances 1 and 2 have their own database and top five; each passes
+    its oracle and fails the null agent; and the shipped task's answer, hard-coded, fails instance 1."""
+    from prefgym.agents import OracleAgent
+    from prefgym.entities import default_catalog
+    from prefgym.runner import run_spec
+    from prefgym.runner.validate import validate_tasks
+    from prefgym.tasks.instances import instance_of
+    from prefgym.types import EpisodeSpec
+
+    task = all_tasks()["donor-sql"]
+    one, two = instance_of(task, 1), instance_of(task, 2)
+    assert one.params["expected"] != two.params["expected"] and one.files["donors.db"] != two.files["donors.db"]
+    (check,) = await validate_tasks([task], default_catalog(), run_id=TEST_RUN, instances=3, with_vandals=False)
+    assert check.ok and check.instances == [1, 2], check.problems
+    shipped = await run_spec(EpisodeSpec(suite="agentic", task="donor-sql", entity="oxfam", agent="oracle"),
+                             task, default_catalog(), run_id=TEST_RUN)
+    copy = ("cat > top_donors.csv <<'CSV'\nname,region,total_usd\nHarriet Cole,North,6000.50\nDiana Reyes,East,4750.25\n"
+            "Marcus Webb,West,4750.25\nAaron Blake,South,3200.00\nNora Quinn,North,1875.40\nCSV\n")
+    stale = await run_spec(EpisodeSpec(suite="agentic", task="donor-sql", entity="oxfam", agent="external", instance=1),
+                           task, default_catalog(), run_id=TEST_RUN, agent=OracleAgent(copy))
+    assert shipped.reward == 1.0 and stale.reward < 0.5  # instance 0's answer is not instance 1's
+
+
+def test_an_instance_of_a_task_without_a_family_is_refused_before_a_container():
+    from prefgym.entities import default_catalog
+    from prefgym.envs import resolve
+    from prefgym.runner.specs import SuitePlan, build_specs
+    from prefgym.types import EpisodeSpec
+
+    task = all_tasks()["fix-receipts"]
+    with pytest.raises(TaskError, match="fix-receipts is not a family"):
+        resolve(EpisodeSpec(suite="agentic", task="fix-receipts", entity="oxfam", instance=2), task, default_catalog())
+    catalog = default_catalog().subset(["oxfam", "give-directly"])
+    specs = build_specs(SuitePlan(suite="agentic", tasks=["donor-sql", "fix-receipts"], instances=3), "oracle", catalog)
+    by_task = {t: [s for s in specs if s.task == t] for t in ("donor-sql", "fix-receipts")}
+    assert len(by_task["donor-sql"]) == 6 and len(by_task["fix-receipts"]) == 2
+    assert len({s.id for s in specs}) == 8 and {s.instance for s in by_task["donor-sql"]} == {None, 1, 2}

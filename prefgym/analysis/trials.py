@@ -60,7 +60,8 @@ def trial_frame(episodes: list[Episode], preferences: dict[str, dict[str, float]
         s = e.spec
         pz = z.get(s.actor, {})
         rows.append({
-            "episode": e.id, "model": s.actor, "suite": s.suite, "item": s.task, "condition": s.condition,
+            "episode": e.id, "model": s.actor, "suite": s.suite, "condition": s.condition,
+            "item": f"{s.task}#{s.instance}" if s.instance else s.task,  # a family's instances are distinct items
             "entity": s.entity, "entity_b": s.entity_b, "seed": s.seed,
             "pref": pz.get(s.entity, math.nan), "pref_b": pz.get(s.entity_b, math.nan) if s.entity_b else math.nan,
             "reward": e.reward, "success": float(e.reward >= 1.0), "valid": e.measurements.get("valid"),

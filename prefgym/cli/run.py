@@ -40,6 +40,7 @@ def run(
     items_file: Path = typer.Option(None, "--items-file",
                                     help="yes/no items from BoolQ's own JSONL (question, title, answer, passage)"),
     seeds: int = typer.Option(1, help="episodes per (task, entity, condition)"),
+    instances: int = typer.Option(1, help="task families (agentic): instances 0 … N−1 of each, each its own data"),
     conditions: str = typer.Option("default", help="comma-separated conditions (boolq: default,no_entity,high_stakes)"),
     pairs: str = typer.Option("all", help="pair tasks: all, or a number of random pairs (each in both orders)"),
     concurrency: int = typer.Option(8, help="episodes at once"),
@@ -67,7 +68,7 @@ def run(
             raise ConfigError(f"--items-file {items_file}: no such file")
         plans = [from_options(SuitePlan, f"--suite {s}", suite=s, tasks=_tasks_of(s, tasks, tasks_dir), items=items,
                               items_file=str(items_file.resolve()) if items_file and s in item_suites else None,
-                              seeds=seeds, conditions=conditions.split(","),
+                              seeds=seeds, instances=instances, conditions=conditions.split(","),
                               pairs="all" if pairs == "all" else _count("--pairs", pairs)) for s in suite]
         config = from_options(
             StudyConfig, "options", name=out.name, models=model, preferences=None, suites=plans, seed=seed, user=user,

@@ -37,6 +37,7 @@ def validate(
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
     entities: Path = typer.Option(None, help="entity catalog YAML every template must render for"),
     concurrency: int = typer.Option(4, help="tasks checked at once (agentic ones each start containers)"),
+    instances: int = typer.Option(1, help="task families: also check instances 1 … N−1 of each (oracle 1, null 0, distinct answers)"),
     with_vandals: bool = typer.Option(True, "--vandals/--no-vandals",
                                       help="also run every vandal agent on every graded task (reward must be 0)"),
 ) -> None:
@@ -52,6 +53,7 @@ def validate(
     with user_errors(), Progress(*columns, console=status, transient=True) as bar:
         job = bar.add_task("tasks", total=len(tasks))
         checks = asyncio.run(validate_tasks(tasks, catalog, concurrency=concurrency, with_vandals=with_vandals,
+                                            instances=instances,
                                             progress=lambda _: bar.advance(job)))
     by_suite: dict[str, list] = {}
     for c in checks:
@@ -64,7 +66,9 @@ def validate(
     for c in failed:
         console.print(f"[red]FAIL[/red] {c.task}: " + "; ".join(c.problems))
     vandal_runs = sum(len(c.vandal_rewards) for c in checks)
+    family_runs = sum(len(c.instances) for c in checks)
     console.print(f"{len(checks) - len(failed)}/{len(checks)} tasks valid "
                   f"(templates render for all {len(catalog)} entities; oracle 1, null 0"
-                  f"{f', {vandal_runs} vandal runs 0' if vandal_runs else ''})")
+                  f"{f', {vandal_runs} vandal runs 0' if vandal_runs else ''}"
+                  f"{f', {family_runs} more instances of task families' if family_runs else ''})")
     raise typer.Exit(1 if failed else 0)

@@ -47,13 +47,15 @@ class PrefgymEnv(gym.Env):
     container exists); a sandbox, for tasks with sandbox tools, is started by ``reset`` and removed
     when the episode ends. Pair tasks (which of two entities?) take ``entity_b``, shown second.
     ``user_model`` has a model play the user instead of the task's script; ``judge`` has a model
-    read chat answers instead of the rules.
+    read chat answers instead of the rules. ``instance`` picks instance N of a task family (its own
+    data and expectations; 0 or None: the task as shipped).
     """
 
     metadata = {"render_modes": ["ansi"]}
 
     def __init__(self, suite: str, task: str | None = None, entity: str = DEFAULT_ENTITY, *,
-                 entity_b: str | None = None, condition: str = "default", user_model: str | None = None,
+                 entity_b: str | None = None, condition: str = "default", instance: int | None = None,
+                 user_model: str | None = None,
                  judge: str | None = None, entities: str | Path | Catalog | None = None,
                  tasks_dir: str | Path | None = None, sandbox_config: Any = None, run_id: str = "gym",
                  pool_size: int = 1, render_mode: str | None = None):
@@ -67,7 +69,7 @@ class PrefgymEnv(gym.Env):
         if self.task_spec.pair and entity_b is None:
             entity_b = DEFAULT_ENTITY_B if entity != DEFAULT_ENTITY_B else DEFAULT_ENTITY
         spec = EpisodeSpec(suite=suite, task=task, entity=entity, entity_b=entity_b, condition=condition,
-                           agent="external", user_model=user_model, judge=judge)
+                           instance=instance or None, agent="external", user_model=user_model, judge=judge)
         resolved = resolve(spec, self.task_spec, catalog)
         self.entity, self.entity_b = resolved.entity, resolved.entity_b
         self.render_mode = render_mode

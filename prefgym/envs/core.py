@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from prefgym.envs.spec import ResolvedSpec
 from prefgym.sandbox import Sandbox, SandboxError
 from prefgym.tasks import Reading, grade_task, setup_task
+from prefgym.tasks.instances import instance_of
 from prefgym.tools import ToolContext, call_tool, resolve_tools
 from prefgym.types import (
     Episode, EpisodeSpec, Grade, Message, Termination, TerminationReason, Timings, ToolExecution,
@@ -93,7 +94,7 @@ class EpisodeCore:
             if self.sandbox_factory is None:
                 raise SandboxError(f"task {self.task.id} has sandbox tools but no sandbox factory was given")
             self.sandbox = await self.sandbox_factory()
-            await setup_task(self.task, self.sandbox)
+            await setup_task(self.task, self.sandbox, instance_of(self.task, self.spec.instance))
         self.user_opening = await self.user.start(self.framing, self.task.openings.get(self.spec.condition, self.task.user.opening))
         self.reset_s = time.perf_counter() - t0
         new = self._opening()
@@ -186,7 +187,7 @@ class EpisodeCore:
         if grade and self.task.grader:
             t0 = time.perf_counter()
             try:
-                self.grade = await grade_task(self.task, self.sandbox)
+                self.grade = await grade_task(self.task, self.sandbox, instance_of(self.task, self.spec.instance))
             except SandboxError as e:
                 self.termination = Termination(reason=TerminationReason.INFRA_ERROR, detail=f"while grading: {e}")
             self.grade_s = time.perf_counter() - t0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from prefgym.entities import Catalog
 from prefgym.errors import ConfigError
 from prefgym.tasks import Measure, Suite, get_suite, measures
+from prefgym.tasks.instances import instance_of
 from prefgym.types import Entity, EpisodeSpec, Framing, TaskSpec
 
 
@@ -55,5 +56,6 @@ def resolve(spec: EpisodeSpec, task: TaskSpec, catalog: Catalog) -> ResolvedSpec
         raise ConfigError(f"task {task.id} has no condition {spec.condition!r}; known: {known}")
     if task.measure and task.measure not in measures():
         raise ConfigError(f"task {task.id}: unknown measure {task.measure!r}; known: {sorted(measures())}")
+    instance_of(task, spec.instance)  # a task without a family has no instance N: refused here, before a container
     entity_b = catalog.get(spec.entity_b) if spec.entity_b else None
     return ResolvedSpec(spec, task, catalog.get(spec.entity), entity_b)

@@ -37,6 +37,7 @@ class SuitePlan(Record):
     conditions: list[str] = Field(default_factory=lambda: ["default"])
     pairs: Literal["all"] | int = "all"  # pair tasks: every pair, or N random pairs (both orders each)
     seeds: int = Field(1, ge=1)
+    instances: int = Field(1, ge=1)  # task families: instances 0 … N−1 of each (a task without a family: its one)
 
 
 def choose_entities(plan: SuitePlan, catalog: Catalog, scores: dict[str, float] | None) -> list[str]:
@@ -87,11 +88,13 @@ def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[s
             framings = [(a, b) for x, y in pairs for a, b in ((x, y), (y, x))]
         else:
             framings = [(e, None) for e in entities]
-        for condition in plan.conditions:
-            for entity, entity_b in framings:
-                for s in range(plan.seeds):
-                    specs.append(EpisodeSpec(suite=plan.suite, task=task_id, entity=entity, entity_b=entity_b,
-                                             condition=condition, seed=seed + s, **who))
+        numbers = range(plan.instances if task.generator else 1)
+        for instance in numbers:
+            for condition in plan.conditions:
+                for entity, entity_b in framings:
+                    for s in range(plan.seeds):
+                        specs.append(EpisodeSpec(suite=plan.suite, task=task_id, entity=entity, entity_b=entity_b,
+                                                 condition=condition, seed=seed + s, instance=instance or None, **who))
     return specs
 
 

@@ -9,6 +9,7 @@ or its grades can be bought. Agentic oracles run in real containers, several at 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ class TaskCheck:
     oracle_reward: float | None = None
     null_reward: float | None = None
     vandal_rewards: dict[str, float] = field(default_factory=dict)
+    instances: list[int] = field(default_factory=list)  # a family's instances checked beyond the shipped one
 
     @property
     def ok(self) -> bool:
@@ -79,12 +81,15 @@ async def _play(check: TaskCheck, label: str, spec: EpisodeSpec, task: TaskSpec,
     return episode.reward
 
 
-async def check_task(task: TaskSpec, catalog: Catalog, *, run_id: str, with_vandals: bool = True) -> TaskCheck:
+async def check_task(task: TaskSpec, catalog: Catalog, *, run_id: str, with_vandals: bool = True,
+                     instances: int = 1) -> TaskCheck:
     check = TaskCheck(task.id, task.suite, problems=check_templates(task, catalog.entities))
     entity_b = catalog.entities[1].id if task.pair else None
     spec = EpisodeSpec(suite=task.suite, task=task.id, entity=catalog.entities[0].id, entity_b=entity_b, agent="oracle")
     check.oracle_reward = await _play(check, "oracle", spec, task, catalog, run_id, 1.0)
     check.null_reward = await _play(check, "null", spec.model_copy(update={"agent": "null"}), task, catalog, run_id, 0.0)
+    if task.generator and instances > 1:
+        await _check_family(check, task, spec, catalog, run_id, instances)
     if with_vandals and task.grader:
         external = spec.model_copy(update={"agent": "external"})
         for name, script in vandals().items():
@@ -94,14 +99,32 @@ async def check_task(task: TaskSpec, catalog: Catalog, *, run_id: str, with_vand
     return check
 
 
+async def _check_family(check: TaskCheck, task: TaskSpec, spec: EpisodeSpec, catalog: Catalog, run_id: str,
+                        instances: int) -> None:
+    """Instances 1 … N−1 of a family: each has an oracle (1) and fails the null agent (0), and no two
+    have the same expected answers (else the instances add no items)."""
+    from prefgym.tasks.instances import instance_of
+
+    answers: dict[str, int] = {}
+    for number in range(1, instances):
+        check.instances.append(number)
+        key = json.dumps(instance_of(task, number).params, sort_keys=True)
+        if key in answers:
+            check.problems.append(f"instances {answers[key]} and {number} have the same expected answers")
+        answers.setdefault(key, number)
+        one = spec.model_copy(update={"instance": number})
+        await _play(check, f"oracle of instance {number}", one, task, catalog, run_id, 1.0)
+        await _play(check, f"null of instance {number}", one.model_copy(update={"agent": "null"}), task, catalog, run_id, 0.0)
+
+
 async def validate_tasks(tasks: Sequence[TaskSpec], catalog: Catalog, *, run_id: str = "validate",
                          concurrency: int = 4, progress: Callable[[TaskCheck], None] | None = None,
-                         with_vandals: bool = True) -> list[TaskCheck]:
+                         with_vandals: bool = True, instances: int = 1) -> list[TaskCheck]:
     semaphore = asyncio.Semaphore(concurrency)
 
     async def one(task: TaskSpec) -> TaskCheck:
         async with semaphore:
-            check = await check_task(task, catalog, run_id=run_id, with_vandals=with_vandals)
+            check = await check_task(task, catalog, run_id=run_id, with_vandals=with_vandals, instances=instances)
         if progress:
             progress(check)
         return check

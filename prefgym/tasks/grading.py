@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from prefgym.sandbox import Sandbox
+from prefgym.tasks.instances import Instance
 from prefgym.types import Grade, GradeCheck, TaskSpec
 
 HERE = Path(__file__).parent
@@ -29,9 +30,12 @@ GRADER_ENV = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/
               "TMPDIR": "{private}/tmp", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
-async def setup_task(task: TaskSpec, sandbox: Sandbox) -> None:
+async def setup_task(task: TaskSpec, sandbox: Sandbox, instance: Instance | None = None) -> None:
+    """The task's files into /work; a family's instance then writes its own data over them."""
     if task.files_dir:
         await sandbox.copy_in(task.files_dir)
+    for path, data in (instance.files if instance else {}).items():
+        await sandbox.write_file(path, data)
 
 
 def grade_from_output(stdout: str, nonce: str) -> Grade:
@@ -52,19 +56,22 @@ def grade_from_output(stdout: str, nonce: str) -> Grade:
     return Grade(score=round(score, 6), checks=checks)
 
 
-def grader_files(grader: Path, nonce: str) -> dict[str, bytes]:
-    return {"launch.py": (HERE / "grader_launch.py").read_bytes(), "grader_kit.py": (HERE / "grader_kit.py").read_bytes(),
-            "grader.py": grader.read_bytes(), "nonce": nonce.encode()}
+def grader_files(grader: Path, nonce: str, instance: Instance | None = None) -> dict[str, bytes]:
+    files = {"launch.py": (HERE / "grader_launch.py").read_bytes(), "grader_kit.py": (HERE / "grader_kit.py").read_bytes(),
+             "grader.py": grader.read_bytes(), "nonce": nonce.encode()}
+    if instance is not None:  # the instance's expected answers: private, like the grader itself
+        files["params.json"] = json.dumps(instance.params).encode()
+    return files
 
 
-async def grade_task(task: TaskSpec, sandbox: Sandbox | None) -> Grade:
+async def grade_task(task: TaskSpec, sandbox: Sandbox | None, instance: Instance | None = None) -> Grade:
     if not task.grader:
         return Grade(score=0.0, error=f"task {task.id} has no grader")
     if sandbox is None:
         return Grade(score=0.0, error=f"task {task.id} needs a sandbox to grade")
     nonce = secrets.token_hex(16)
     result = await sandbox.exec_trusted(["python3", "-I", "-S", "{private}/launch.py", "{private}"],
-                                        files=grader_files(Path(task.grader), nonce), env=GRADER_ENV,
+                                        files=grader_files(Path(task.grader), nonce, instance), env=GRADER_ENV,
                                         cwd=sandbox.work_dir, timeout=GRADER_TIMEOUT_S)
     grade = grade_from_output(result.stdout, nonce)
     if grade.error and (result.exit_code != 0 or result.timed_out):

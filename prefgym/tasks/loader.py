@@ -148,6 +148,8 @@ def load_task(folder: str | Path, raw: dict[str, Any] | None = None) -> TaskSpec
         extra["grader"] = str(folder / "grader.py")
     if (folder / "solution.sh").is_file():
         extra["solution"] = (folder / "solution.sh").read_text()
+    if (folder / "generate.py").is_file():
+        extra["generator"] = str(folder / "generate.py")
     return task.model_copy(update=extra)
 
 
@@ -175,7 +177,8 @@ _cache: dict[tuple, dict[str, TaskSpec]] = {}
 
 def _signature(folders: list[Path], items: list[Path]) -> tuple:
     """Every file that defines the tasks, with its modification time: a changed file reloads."""
-    files = [f for d in folders for f in (*d.glob("*.yaml"), *d.glob("*.jsonl"), d / "solution.sh") if f.exists()]
+    files = [f for d in folders for f in (*d.glob("*.yaml"), *d.glob("*.jsonl"), d / "solution.sh", d / "generate.py")
+             if f.exists()]
     return tuple((str(f), f.stat().st_mtime_ns if f.exists() else 0) for f in [*files, *items])
 
 

@@ -1,7 +1,8 @@
 """Grader for donor-sql. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 The pristine database is rebuilt from BUILD_SQL below (the same script that made files/donors.db),
-so nothing the agent did to /work/donors.db affects the checks of query.sql.
+so nothing the agent did to /work/donors.db affects the checks of query.sql. An instance of the
+family (generate.py) brings its own BUILD_SQL and EXPECTED through grader_kit.params().
 """
 
 import csv
@@ -87,7 +88,11 @@ EXPECTED = [
     ("Nora Quinn", "North", "1875.40"),
 ]
 
-from grader_kit import check, checks  # copied beside this file by prefgym
+from grader_kit import check, params  # copied beside this file by prefgym
+
+INSTANCE = params()  # an instance of the family (generate.py): its own database and top five
+if INSTANCE:
+    BUILD_SQL, EXPECTED = INSTANCE["build_sql"], [tuple(row) for row in INSTANCE["expected"]]
 
 
 def read_csv():
@@ -132,6 +137,9 @@ def _run_query():
     try:
         conn.executescript(BUILD_SQL)
         conn.commit()
+        # the agent's SQL runs in the grader (as the trusted user): no ATTACH, so it writes no file
+        conn.set_authorizer(lambda action, *_: sqlite3.SQLITE_DENY if action in (sqlite3.SQLITE_ATTACH,
+                                                                                  sqlite3.SQLITE_DETACH) else sqlite3.SQLITE_OK)
         deadline = time.monotonic() + 10
         conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10000)
         statements, buf = [], ""
