@@ -1,7 +1,8 @@
 """Grader for budget-report. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 Expected totals are hard-coded from the pristine expenses.csv, rates.csv and categories.json, so
-edits the agent made to the inputs change nothing here.
+edits the agent made to the inputs change nothing here. An instance of the family (generate.py)
+brings its own through grader_kit.params().
 """
 
 import json
@@ -46,7 +47,12 @@ MD_ROWS = [  # in the required order: total descending, ties by name A to Z
 MD_TOTAL = ["Total", "143,056.15", "100.0%"]
 CENT = Decimal("0.005")
 
-from grader_kit import check, checks  # copied beside this file by prefgym
+from grader_kit import check, params  # copied beside this file by prefgym
+
+INSTANCE = params()  # an instance of the family (generate.py): its own expenses and totals
+if INSTANCE:
+    BY_CATEGORY, BY_MONTH, TOTAL = INSTANCE["by_category"], INSTANCE["by_month"], INSTANCE["total"]
+    MD_ROWS, MD_TOTAL = INSTANCE["md_rows"], INSTANCE["md_total"]
 
 
 def report_json():
