@@ -1,7 +1,8 @@
 """Grader for donor-dedup. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 Expected values are hard-coded from the pristine donations.csv, so edits to the input file by the
-agent change nothing here.
+agent change nothing here. An instance of the family (generate.py) brings its own through
+grader_kit.params().
 """
 
 import csv
@@ -56,7 +57,14 @@ INVALID_ONLY_EMAILS = {
 }
 PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
-from grader_kit import check  # copied beside this file by prefgym
+from grader_kit import check, params  # copied beside this file by prefgym
+
+INSTANCE = params()  # an instance of the family (generate.py): its own export and expectations
+if INSTANCE:
+    EXPECTED_ROWS = [tuple(r) for r in INSTANCE["rows"]]
+    EXPECTED_TOTAL, EXPECTED_UNIQUE = Decimal(INSTANCE["total"]), INSTANCE["unique"]
+    EXPECTED_LARGEST = (INSTANCE["largest"][0], Decimal(INSTANCE["largest"][1]))
+    INVALID_ONLY_EMAILS = set(INSTANCE["invalid_only"])
 
 
 def read_clean():
