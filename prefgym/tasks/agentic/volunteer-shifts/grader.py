@@ -51,6 +51,12 @@ VOLUNTEERS = [  # (id, skills, available windows, max_shifts, minor), as in the 
     ('V24', [], [('2025-06-14T15:00:00+01:00', '2025-06-14T19:00:00+01:00')], 2, False),
 ]
 
+from grader_kit import add, params  # copied beside this file by prefgym
+
+INSTANCE = params()  # an instance of the family (generate.py): its own shifts and volunteers
+if INSTANCE:
+    SHIFTS, VOLUNTEERS = INSTANCE["shifts"], INSTANCE["volunteers"]
+
 SHIFT = {s[0]: {"start": s[1], "end": s[2], "needed": s[3], "min_skills": s[4], "adults_only": s[5]} for s in SHIFTS}
 VOL = {v[0]: {"skills": set(v[1]), "windows": v[2], "max_shifts": v[3], "minor": v[4]} for v in VOLUNTEERS}
 
@@ -62,7 +68,6 @@ def ts(text):
     return t
 
 
-from grader_kit import add  # copied beside this file by prefgym
 
 
 def load_plan():
