@@ -50,8 +50,9 @@ def test_a_broken_task_file_is_refused_naming_the_field(tmp_path):
 
 
 async def test_a_task_family_makes_distinct_instances_each_with_an_oracle(docker_ready):
-    """donor-sql is a family: instances 1 and 2 have their own database and top five; each passes
-    its oracle and fails the null agent; and the shipped task's answer, hard-coded, fails instance 1."""
+    """Every family's instances 1 and 2 pass their oracle and fail the null agent, with answers of
+    their own (donor-sql: its own database and top five); the shipped task's answer, hard-coded,
+    fails instance 1."""
     from prefgym.agents import OracleAgent
     from prefgym.entities import default_catalog
     from prefgym.runner import run_spec
@@ -62,8 +63,10 @@ async def test_a_task_family_makes_distinct_instances_each_with_an_oracle(docker
     task = all_tasks()["donor-sql"]
     one, two = instance_of(task, 1), instance_of(task, 2)
     assert one.params["expected"] != two.params["expected"] and one.files["donors.db"] != two.files["donors.db"]
-    (check,) = await validate_tasks([task], default_catalog(), run_id=TEST_RUN, instances=3, with_vandals=False)
-    assert check.ok and check.instances == [1, 2], check.problems
+    families = [t for t in all_tasks(suite="agentic").values() if t.generator]
+    assert {"donor-sql", "budget-report", "donor-dedup", "volunteer-shifts"} <= {t.id for t in families}
+    checks = await validate_tasks(families, default_catalog(), run_id=TEST_RUN, instances=3, with_vandals=False)
+    assert all(c.ok and c.instances == [1, 2] for c in checks), [c.problems for c in checks]
     shipped = await run_spec(EpisodeSpec(suite="agentic", task="donor-sql", entity="oxfam", agent="oracle"),
                              task, default_catalog(), run_id=TEST_RUN)
     copy = ("cat > top_donors.csv <<'CSV'\nname,region,total_usd\nHarriet Cole,North,6000.50\nDiana Reyes,East,4750.25\n"
