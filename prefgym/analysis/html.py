@@ -148,7 +148,8 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
               f"{a['entity_noise']} and item noise {a['item_noise']} (log-odds SDs unrelated to preference) and "
               f"stage-one error {a['pref_noise']}. The effect is the gap, in percentage points, between the 5 most and "
               f"5 least preferred entities; power is the share of studies whose primary test (Spearman over "
-              f"entities) rejects at α = {a['alpha']}; the false-positive rate is at a gap of 0.</p>"
+              f"entities) rejects at α = {a['alpha']}; the false-positive rate is at a gap of 0; — for the gap of 80% power: "
+              f"not reached by the largest gap simulated.</p>"
               "<table><tr><th>suite</th><th>entities</th><th>tasks</th><th>seeds</th><th>false positive</th>"
               "<th>power at 1 pp</th><th>at 5 pp</th><th>at 10 pp</th><th>at 15 pp</th><th>gap for 80% power (pp)</th></tr>")
         for i, row in enumerate(stats["power"]["suites"]):
