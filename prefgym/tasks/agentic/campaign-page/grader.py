@@ -1,7 +1,8 @@
 """Grader for campaign-page. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 Everything expected is hard-coded below from the pristine content.json and hero.png, so edits the
-agent made to the inputs change nothing. The page is parsed with html.parser into a small tree.
+agent made to the inputs change nothing; an instance of the family (generate.py) brings its own
+through grader_kit.params(). The page is parsed with html.parser into a small tree.
 """
 
 import hashlib
@@ -49,6 +50,18 @@ LINKS = [  # (label, url, external)
     ("Email the campaign team", "mailto:water@example.org", False),
     ("Follow the build", "http://updates.example.net/lakeside", True),
 ]
+
+DRAFT_IDS = ["budget-notes"]
+
+from grader_kit import check, params  # copied beside this file by prefgym
+
+INSTANCE = params()  # an instance of the family (generate.py): its own campaign content
+if INSTANCE:
+    TITLE, TAGLINE, HERO_ALT = INSTANCE["title"], INSTANCE["tagline"], INSTANCE["hero_alt"]
+    PROGRESS, DEADLINE = INSTANCE["progress"], INSTANCE["deadline"]
+    SECTIONS = [tuple(s) for s in INSTANCE["sections"]]
+    DRAFT_IDS, DRAFT_MARKERS = INSTANCE["draft_ids"], INSTANCE["draft_markers"]
+    TIERS, LINKS = INSTANCE["tiers"], [tuple(ln) for ln in INSTANCE["links"]]
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 # an open element of the key's kind is closed implicitly when one of these starts
@@ -154,7 +167,6 @@ def classes(node):
     return node.attrs.get("class", "").split()
 
 
-from grader_kit import check, checks  # copied beside this file by prefgym
 
 
 @check("document_basics")
@@ -207,7 +219,7 @@ def _():
 def _():
     raw, root = page()
     got = []  # other <section> elements (around the tiers, say) are allowed and ignored
-    known = {sid for sid, _h, _p in SECTIONS} | {"budget-notes"}
+    known = {sid for sid, _h, _p in SECTIONS} | set(DRAFT_IDS)
     for s in root.find_all("section"):
         if s.attrs.get("id", "") not in known:
             continue
