@@ -64,7 +64,7 @@ async def test_a_task_family_makes_distinct_instances_each_with_an_oracle(docker
     one, two = instance_of(task, 1), instance_of(task, 2)
     assert one.params["expected"] != two.params["expected"] and one.files["donors.db"] != two.files["donors.db"]
     families = [t for t in all_tasks(suite="agentic").values() if t.generator]
-    assert {"donor-sql", "budget-report", "donor-dedup", "campaign-page", "volunteer-shifts"} <= {t.id for t in families}
+    assert {"donor-sql", "budget-report", "donor-dedup", "campaign-page", "log-pipeline", "volunteer-shifts"} <= {t.id for t in families}
     checks = await validate_tasks(families, default_catalog(), run_id=TEST_RUN, instances=3, with_vandals=False)
     assert all(c.ok and c.instances == [1, 2] for c in checks), [c.problems for c in checks]
     shipped = await run_spec(EpisodeSpec(suite="agentic", task="donor-sql", entity="oxfam", agent="oracle"),

@@ -1,6 +1,7 @@
 """Grader for log-pipeline. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
-The expected report is hard-coded from the pristine logs. report.txt as the agent left it is graded
+The expected report is hard-coded from the pristine logs (an instance of the family, generate.py,
+brings its own through grader_kit.params()). report.txt as the agent left it is graded
 first; then report.sh is checked for shell-only tools and rerun from /work (only if the logs are
 still byte-identical to the pristine ones, checked by hash) to see that it reproduces the report.
 """
@@ -83,7 +84,12 @@ def section(name):
     return sections[name]
 
 
-from grader_kit import check, run_agent  # copied beside this file by prefgym
+from grader_kit import check, params, run_agent  # copied beside this file by prefgym
+
+INSTANCE = params()  # an instance of the family (generate.py): its own logs and report
+if INSTANCE:
+    EXPECTED = {k: [tuple(row) for row in v] for k, v in INSTANCE["expected"].items()}
+    LOG_SHA256 = INSTANCE["log_sha256"]
 
 
 @check("report_layout", weight=0.5)
