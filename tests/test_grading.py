@@ -13,7 +13,7 @@ from prefgym.agents import OracleAgent
 from prefgym.entities import default_catalog
 from prefgym.runner import run_spec
 from prefgym.tasks import all_tasks, grade_from_output
-from prefgym.tasks.vandals import vandal_summary, vandals
+from prefgym.tasks.vandals import vandals
 
 from conftest import TEST_RUN, spec_for
 
@@ -54,7 +54,7 @@ def test_the_pth_file_of_the_issue_forges_nothing_through_the_gym_api(docker_rea
 def test_the_vandal_set_is_described_and_grows_by_files():
     found = vandals()
     assert {"user-site", "shadow-modules", "lingering", "git-config", "poison-code", "imitate-grader"} <= set(found)
-    assert all(vandal_summary(script) for script in found.values())
+    assert all(script.startswith("# ") for script in found.values())  # each says what it tries
 
 
 async def test_poisoned_code_and_git_config_earn_nothing_from_graders_that_run_code(docker_ready):

@@ -133,13 +133,13 @@ def entity_permutation_p(formula: str, data: pd.DataFrame, *, n_perm: int = N_PE
     codes = pd.factorize(data["item"])[0]
     counts = np.bincount(codes)
 
-    def demean(v: np.ndarray) -> np.ndarray:  # within item, along the trial axis
-        sums = np.zeros(v.shape[:-2] + (len(counts),) + v.shape[-1:]) if v.ndim == 3 else np.zeros(len(counts))
-        if v.ndim == 3:
-            np.add.at(sums, (slice(None), codes), v)
-            return v - (sums / counts[:, None])[:, codes]
-        np.add.at(sums, codes, v)
-        return v - (sums / counts)[codes]
+    def demean(v: np.ndarray) -> np.ndarray:
+        """Within item, along the trial axis, for (shuffles, trials, terms) or (trials,)."""
+        w = v if v.ndim == 3 else v[None, :, None]
+        sums = np.zeros((w.shape[0], len(counts), w.shape[2]))
+        np.add.at(sums, (slice(None), codes), w)
+        out = w - (sums / counts[None, :, None])[:, codes]
+        return out if v.ndim == 3 else out[0, :, 0]
 
     Xd, yd = demean(X), demean(y)
     xtx = np.einsum("pnk,pnl->pkl", Xd, Xd)

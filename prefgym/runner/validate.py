@@ -17,6 +17,7 @@ from prefgym.entities import Catalog
 from prefgym.errors import ConfigError
 from prefgym.agents import OracleAgent
 from prefgym.runner.episode import run_spec
+from prefgym.tasks.instances import instance_of
 from prefgym.tasks.vandals import vandals
 from prefgym.types import Entity, EpisodeSpec, Framing, TaskSpec
 
@@ -103,8 +104,6 @@ async def _check_family(check: TaskCheck, task: TaskSpec, spec: EpisodeSpec, cat
                         instances: int) -> None:
     """Instances 1 … N−1 of a family: each has an oracle (1) and fails the null agent (0), and no two
     have the same expected answers (else the instances add no items)."""
-    from prefgym.tasks.instances import instance_of
-
     answers: dict[str, int] = {}
     for number in range(1, instances):
         check.instances.append(number)

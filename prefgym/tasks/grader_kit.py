@@ -135,112 +135,134 @@ def shared_dir(prefix="prefgym-grader-"):
     return path
 
 
-def writable_copy(src, prefix="prefgym-grader-"):
-    """A copy of folder ``src`` that the agent's user owns (for code that writes beside itself)."""
-    dest = os.path.join(shared_dir(prefix), "copy")
-    shutil.copytree(src, dest, symlinks=True)
-    for root, dirs, files in os.walk(dest):
-        for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
-            os.lchown(name, AGENT_UID, AGENT_UID)
-    return dest
-
-
 # ---------------------------------------------------------------------------------------- plain values
-# What crosses from the agent's child to the grader: JSON, with tags for the types JSON lacks.
-# The child's encoder is the agent's to rewrite (it runs in the agent's process), so only the
-# grader's decoder matters: it builds nothing but the grader's own plain objects and handles.
+# What crosses between the grader and the agent's child: JSON, with tags for the types JSON lacks.
+# Both ends use these two functions (the child is this very file run as a script, see serve()).
+# The child's copy runs in the agent's process and is the agent's to rewrite, so only the
+# grader's decoding matters: it builds nothing but the grader's own plain objects and handles.
 
-AGENT_SIDE = r'''
-import base64, datetime, decimal, importlib, json, os, sys, traceback
-from collections import OrderedDict, defaultdict, Counter
+_PLAIN = {
+    "float": float, "decimal": decimal.Decimal, "date": datetime.date.fromisoformat,
+    "datetime": datetime.datetime.fromisoformat, "bytes": base64.b64decode,
+}
 
-reply = os.fdopen(os.dup(1), "w", encoding="utf-8")
-devnull = os.open(os.devnull, os.O_WRONLY)
-os.dup2(devnull, 1)
-sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
-sys.path.insert(0, sys.argv[1])
-refs, by_id = [], {}
 
-def ref(obj):
-    if id(obj) not in by_id:
-        by_id[id(obj)] = len(refs)
-        refs.append(obj)
-    return {"$": "ref", "id": by_id[id(obj)], "type": type(obj).__qualname__[:80]}
-
-def enc(x, depth=0):
+def encode(x, ref, depth=0):
+    """``x`` as tagged JSON; ``ref(obj)`` gives the JSON of anything that is not a plain value.
+    Subclasses of plain types are read through the base type's own methods, never their overrides."""
     if depth > 50:
         raise ValueError("nested too deep")
     if x is None or isinstance(x, bool):
         return x
     if isinstance(x, int):
         return int.__index__(x)
-    if isinstance(x, float):
-        return {"$": "float", "v": float.__repr__(x)}
     if isinstance(x, str):
         return str.__str__(x)
-    if isinstance(x, decimal.Decimal):
-        return {"$": "decimal", "v": decimal.Decimal.__str__(x)}
-    if isinstance(x, datetime.datetime):
-        return {"$": "datetime", "v": datetime.datetime.isoformat(x)}
-    if isinstance(x, datetime.date):
-        return {"$": "date", "v": datetime.date.isoformat(x)}
-    if isinstance(x, datetime.timedelta):
-        return {"$": "timedelta", "v": [x.days, x.seconds, x.microseconds]}
-    if isinstance(x, bytes):
-        return {"$": "bytes", "v": base64.b64encode(bytes(x)).decode()}
+    tagged = (
+        (float, "float", float.__repr__), (decimal.Decimal, "decimal", decimal.Decimal.__str__),
+        (datetime.datetime, "datetime", datetime.datetime.isoformat), (datetime.date, "date", datetime.date.isoformat),
+        (bytes, "bytes", lambda b: base64.b64encode(bytes(b)).decode()),
+        (datetime.timedelta, "timedelta", lambda t: [t.days, t.seconds, t.microseconds]),
+    )
+    for kind, tag, text in tagged:
+        if isinstance(x, kind):
+            return {"$": tag, "v": text(x)}
     if isinstance(x, list):
-        return [enc(v, depth + 1) for v in list.__iter__(x)]
-    if isinstance(x, tuple):
-        return {"$": "tuple", "v": [enc(v, depth + 1) for v in tuple.__iter__(x)]}
-    if isinstance(x, (set, frozenset)):
-        return {"$": "set", "v": [enc(v, depth + 1) for v in x]}
+        return [encode(v, ref, depth + 1) for v in list.__iter__(x)]
+    for kind, tag, items in ((tuple, "tuple", tuple.__iter__), (frozenset, "set", frozenset.__iter__),
+                             (set, "set", set.__iter__)):
+        if isinstance(x, kind):
+            return {"$": tag, "v": [encode(v, ref, depth + 1) for v in items(x)]}
     if isinstance(x, dict):
-        return {"$": "dict", "v": [[enc(k, depth + 1), enc(v, depth + 1)] for k, v in dict.items(x)]}
+        return {"$": "dict", "v": [[encode(k, ref, depth + 1), encode(v, ref, depth + 1)] for k, v in dict.items(x)]}
     return ref(x)
 
-def dec(x):
-    if isinstance(x, list):
-        return [dec(v) for v in x]
-    if isinstance(x, dict):
-        tag, v = x["$"], x.get("v")
-        if tag == "ref":
-            return refs[x["id"]]
-        if tag == "dict":
-            return {dec(k): dec(w) for k, w in v}
-        return {"float": float, "decimal": decimal.Decimal, "date": datetime.date.fromisoformat,
-                "datetime": datetime.datetime.fromisoformat, "tuple": lambda w: tuple(dec(w)),
-                "set": lambda w: set(dec(w)), "bytes": base64.b64decode,
-                "timedelta": lambda w: datetime.timedelta(*w)}[tag](v)
-    return x
 
-for line in sys.stdin:
-    req = json.loads(line)
-    try:
-        op = req["op"]
-        if op == "import":
-            out = importlib.import_module(req["name"])
-        elif op == "getattr":
-            out = getattr(refs[req["ref"]], req["name"])
-        elif op == "call":
-            out = refs[req["ref"]](*dec(req["args"]), **{k: dec(v) for k, v in req["kwargs"].items()})
-        elif op == "getitem":
-            out = refs[req["ref"]][dec(req["key"])]
-        elif op == "list":
-            out = list(refs[req["ref"]])
-        elif op == "len":
-            out = len(refs[req["ref"]])
-        answer = {"ok": enc(out)}
-    except BaseException as exc:
-        answer = {"raise": [c.__name__ for c in type(exc).__mro__][:20], "msg": str(exc)[:300],
-                  "where": traceback.format_exc()[-600:]}
-    reply.write(json.dumps(answer) + "\n")
-    reply.flush()
-'''
+def decode(x, handle):
+    """Tagged JSON back into plain objects; ``handle(number, type name)`` for a reference."""
+    if x is None or type(x) in (bool, int, str):
+        return x
+    if type(x) is list:
+        return [decode(v, handle) for v in x]
+    if type(x) is not dict:
+        raise ValueError(f"not a plain value: {type(x).__name__}")
+    tag, v = x.get("$"), x.get("v")
+    if tag == "ref":
+        if type(x.get("id")) is not int:
+            raise ValueError("a reference without a number")
+        return handle(x["id"], str(x.get("type", "object"))[:80])
+    if tag in _PLAIN:
+        if type(v) is not str:
+            raise ValueError(f"a {tag} that is not a string")
+        return _PLAIN[tag](v)
+    if tag == "tuple":
+        return tuple(decode(w, handle) for w in v)
+    if tag == "set":
+        return {decode(w, handle) for w in v}
+    if tag == "dict":
+        return {decode(k, handle): decode(w, handle) for k, w in v}
+    if tag == "timedelta":
+        return datetime.timedelta(*[int(n) for n in v][:3])
+    raise ValueError(f"unknown tag {tag!r}")
 
-_PLAIN = {
-    "float": float, "decimal": decimal.Decimal, "date": datetime.date.fromisoformat,
-    "datetime": datetime.datetime.fromisoformat, "bytes": base64.b64decode,
-}
+
+def serve(path):
+    """The agent's child: import and call the agent's code under ``path`` as asked on stdin, answer
+    on a copy of stdout (the agent's own prints go to /dev/null)."""
+    import importlib
+    import traceback
+
+    reply = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+    sys.path.insert(0, path)
+    refs, by_id = [], {}
+
+    def ref(obj):
+        if id(obj) not in by_id:
+            by_id[id(obj)] = len(refs)
+            refs.append(obj)
+        return {"$": "ref", "id": by_id[id(obj)], "type": type(obj).__qualname__[:80]}
+
+    def arg(x):
+        return decode(x, lambda number, _type: refs[number])
+
+    for line in sys.stdin:
+        req = json.loads(line)
+        try:
+            op, target = req["op"], refs[req["ref"]] if "ref" in req else None
+            if op == "import":
+                out = importlib.import_module(req["name"])
+            elif op == "getattr":
+                out = getattr(target, req["name"])
+            elif op == "call":
+                out = target(*arg(req["args"]), **{k: arg(v) for k, v in req["kwargs"].items()})
+            elif op == "getitem":
+                out = target[arg(req["key"])]
+            elif op == "list":
+                out = list(target)
+            else:
+                out = len(target)
+            answer = {"ok": encode(out, ref)}
+        except BaseException as exc:
+            answer = {"raise": [c.__name__ for c in type(exc).__mro__][:20], "msg": str(exc)[:300],
+                      "where": traceback.format_exc()[-600:]}
+        reply.write(json.dumps(answer) + "\n")
+        reply.flush()
+
+
+_served = []
+
+
+def _served_copy():
+    """This file where the agent's user may read it (the grader's own folder is closed to it)."""
+    if not _served:
+        folder = shared_dir("prefgym-kit-")
+        shutil.copy(os.path.abspath(__file__), os.path.join(folder, "grader_kit.py"))
+        os.chmod(os.path.join(folder, "grader_kit.py"), 0o644)
+        _served.append(os.path.join(folder, "grader_kit.py"))
+    return _served[0]
 
 
 class AgentError(Exception):
@@ -304,7 +326,7 @@ class AgentSession:
 
     def __init__(self, path, timeout=10.0):
         self.timeout, self.handles, self.dead = timeout, {}, None
-        self.proc = _agent_popen([sys.executable, "-I", "-c", AGENT_SIDE, path], path, None,
+        self.proc = _agent_popen([sys.executable, "-I", _served_copy(), "serve", path], path, None,
                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.buffer = b""
 
@@ -317,62 +339,20 @@ class AgentSession:
         self.proc.wait()
 
     def encode(self, x):
-        if isinstance(x, Handle):
-            if x._session is not self:
-                raise ValueError("an agent object of another session")
-            return {"$": "ref", "id": x._ref}
-        if x is None or isinstance(x, (bool, int, str)):
-            return x
-        if isinstance(x, float):
-            return {"$": "float", "v": repr(x)}
-        if isinstance(x, decimal.Decimal):
-            return {"$": "decimal", "v": str(x)}
-        if isinstance(x, datetime.datetime):
-            return {"$": "datetime", "v": x.isoformat()}
-        if isinstance(x, datetime.date):
-            return {"$": "date", "v": x.isoformat()}
-        if isinstance(x, datetime.timedelta):
-            return {"$": "timedelta", "v": [x.days, x.seconds, x.microseconds]}
-        if isinstance(x, bytes):
-            return {"$": "bytes", "v": base64.b64encode(x).decode()}
-        if isinstance(x, list):
-            return [self.encode(v) for v in x]
-        if isinstance(x, tuple):
-            return {"$": "tuple", "v": [self.encode(v) for v in x]}
-        if isinstance(x, (set, frozenset)):
-            return {"$": "set", "v": [self.encode(v) for v in x]}
-        if isinstance(x, dict):
-            return {"$": "dict", "v": [[self.encode(k), self.encode(v)] for k, v in x.items()]}
-        raise TypeError(f"cannot hand a {type(x).__name__} to the agent's code")
+        def ref(obj):
+            if isinstance(obj, Handle) and obj._session is self:
+                return {"$": "ref", "id": obj._ref}
+            raise TypeError(f"cannot hand a {type(obj).__name__} to the agent's code")
+
+        return encode(x, ref)
 
     def decode(self, x):
-        if x is None or type(x) in (bool, int, str):
-            return x
-        if type(x) is list:
-            return [self.decode(v) for v in x]
-        if type(x) is not dict:
-            raise ValueError(f"not a plain value: {type(x).__name__}")
-        tag, v = x.get("$"), x.get("v")
-        if tag == "ref":
-            ref = x["id"]
-            if type(ref) is not int:
-                raise ValueError("a handle without a number")
-            if ref not in self.handles:
-                self.handles[ref] = Handle(self, ref, str(x.get("type", "object"))[:80])
-            return self.handles[ref]
-        if tag in _PLAIN:
-            if type(v) is not str:
-                raise ValueError(f"a {tag} that is not a string")
-            return _PLAIN[tag](v)
-        if tag == "tuple":
-            return tuple(self.decode(w) for w in v)
-        if tag == "set":
-            return {self.decode(w) for w in v}
-        if tag == "dict":
-            return {self.decode(k): self.decode(w) for k, w in v}
-        if tag == "timedelta":
-            return datetime.timedelta(*[int(n) for n in v][:3])
-        raise ValueError(f"unknown tag {tag!r}")
+        def handle(number, type_name):
+            if number not in self.handles:
+                self.handles[number] = Handle(self, number, type_name)
+            return self.handles[number]
+
+        return decode(x, handle)
 
     def _readline(self, deadline):
         fd = self.proc.stdout.fileno()
@@ -541,3 +521,7 @@ def git_reader(worktree):
 
     git.gitdir = gitdir
     return git
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["serve"]:
+    serve(sys.argv[2])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ def _validate(raw: dict[str, Any], path: Path, where: str = "") -> TaskSpec:
         raise TaskError(f"{path}{where}: field {field!r}: {err['msg']}") from None
 
 
+@lru_cache(maxsize=1)
 def item_templates() -> dict[str, Path]:
     """suite → the built-in folder whose ``task.yaml`` has ``items:`` (the template an items file
     fills); the yes/no suite's today."""

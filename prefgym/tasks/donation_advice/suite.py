@@ -132,7 +132,7 @@ class DonationAdvice(Suite):
         a, b = (np.array([p[i] for p in pairs], dtype=int) for i in (0, 1))
         wins, games = np.zeros(len(u)), np.zeros(len(u))
         eta_refusal, eta_appeal = (rng.normal(0.0, params.entity_noise, len(u)) for _ in range(2))
-        for _task in range(getattr(design, "pair_tasks", 1)):  # each phrasing its own offsets
+        for _task in range(design.pair_tasks):  # each phrasing its own offsets
             xi_refusal, xi_first = rng.normal(0.0, params.item_noise, 2)
             refusal = refusal_logit(params, u[a], u[b]) + (eta_refusal[a] + eta_refusal[b]) / 2 + xi_refusal
             answered = rng.random(len(a)) >= 1 / (1 + np.exp(-refusal))

@@ -96,7 +96,7 @@ class Refusal(Suite):
         a, b = (np.array([p[i] for p in pairs], dtype=int) for i in (0, 1))
         refused, asked = np.zeros(len(u)), np.zeros(len(u))
         eta = rng.normal(0.0, params.entity_noise, len(u))
-        for _task in range(getattr(design, "pair_tasks", 1)):  # each phrasing its own offset
+        for _task in range(design.pair_tasks):  # each phrasing its own offset
             logit = refusal_logit(params, u[a], u[b]) + (eta[a] + eta[b]) / 2 + rng.normal(0.0, params.item_noise)
             r = (rng.random(len(a)) < 1 / (1 + np.exp(-logit))).astype(float)
             for side in (a, b):

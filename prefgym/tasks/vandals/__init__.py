@@ -14,9 +14,3 @@ HERE = Path(__file__).parent
 def vandals() -> dict[str, str]:
     """Every vandal script here, by name (its file name without ``.sh``)."""
     return {p.stem: p.read_text() for p in sorted(HERE.glob("*.sh"))}
-
-
-def vandal_summary(script: str) -> str:
-    """What a vandal tries: its leading comment, as one line."""
-    lines = [ln.lstrip("# ").strip() for ln in script.splitlines() if ln.startswith("#")]
-    return " ".join(lines)
