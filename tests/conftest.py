@@ -19,6 +19,13 @@ NEEDS = {"docker": {"docker_ready", "sandbox", "sandbox_factory"}, "browser": {"
          "local_model": {"local_model_ready"}}
 
 
+def pytest_configure(config):
+    """pytest makes ``--basetemp`` itself but not its parents: a deep path given on a fresh machine
+    (``PYTEST_ADDOPTS=--basetemp=/tmp/x/a/long/path``) would fail every test that uses tmp_path."""
+    if config.option.basetemp:
+        os.makedirs(os.path.dirname(os.path.abspath(config.option.basetemp)), exist_ok=True)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for mark, fixtures in NEEDS.items():
