@@ -4,14 +4,15 @@ Runs the agent's /work/validate.py against a pristine copy of the visible applic
 against hidden CSV files embedded below (written to a temporary folder, never into /work), and
 compares standard output line by line and the exit status. The script runs as the agent's user
 (grader_kit.run_agent), which cannot read the grader's private folder, so it never sees the
-expected output.
+expected output. An instance of the family (generate.py) brings its own files, visible and hidden,
+and their expected output through grader_kit.params(); the file names and checks stay these.
 """
 
 import os
 import shutil
 import time
 
-from grader_kit import add, run_agent, shared_dir  # copied beside this file by prefgym
+from grader_kit import add, params, run_agent, shared_dir  # copied beside this file by prefgym
 
 SCRIPT = os.path.join(os.getcwd(), "validate.py")
 
@@ -167,7 +168,6 @@ FILE_SPECS = {
         '',
     ]},
 }
-FILES = {name: ("\ufeff" if s["bom"] else "") + s["eol"].join(s["lines"]) for name, s in FILE_SPECS.items()}
 
 EXPECTED = {
     'applications_2025.csv': [
@@ -282,6 +282,11 @@ EXPECTED = {
     'incoming/clean_bom_crlf.csv': [
     ],
 }
+
+INSTANCE = params()  # an instance of the family (generate.py): its own files and their expected output
+if INSTANCE:
+    FILE_SPECS, EXPECTED = INSTANCE["files"], INSTANCE["expected"]
+FILES = {name: ("\ufeff" if s["bom"] else "") + s["eol"].join(s["lines"]) for name, s in FILE_SPECS.items()}
 # ---------------------------------------------------------------------------------------------------
 
 CHECKS = [  # (check name, file name, weight)
