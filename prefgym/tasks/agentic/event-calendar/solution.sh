@@ -2,6 +2,7 @@
 # Reference solution for event-calendar.
 set -euo pipefail
 python3 - <<'PY'
+import re
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,16 @@ def fold(line):
     return b"\r\n".join(out) + b"\r\n"
 
 
+def rrule(repeats):
+    """'monthly on the second Tuesday, 12 times in all' (or 'every other month on ...')."""
+    m = re.fullmatch(r"(monthly|every other month) on the (first|second|third|fourth|last) "
+                     r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday), (\d+) times in all", repeats.lower())
+    assert m, repeats
+    n = {"first": "1", "second": "2", "third": "3", "fourth": "4", "last": "-1"}[m.group(2)]
+    interval = "" if m.group(1) == "monthly" else ";INTERVAL=2"
+    return f"FREQ=MONTHLY{interval};BYDAY={n}{m.group(3)[:2].upper()};COUNT={m.group(4)}"
+
+
 def utc(d, hm, tz):
     local = datetime.combine(d, datetime.strptime(hm, "%H:%M").time()).replace(tzinfo=ZoneInfo(tz))
     return local.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -62,10 +73,10 @@ for ev in events:
         end_day = d + timedelta(days=1) if end < start else d
         if "Repeats" in ev:
             tz = ev["Timezone"]
-            assert tz == "Europe/London" and ev["Repeats"].startswith("monthly on the second Tuesday, 12 times")
+            assert tz == "Europe/London", tz
             lines += [f"DTSTART;TZID={tz}:{d:%Y%m%d}T{start.replace(':', '')}00",
                       f"DTEND;TZID={tz}:{end_day:%Y%m%d}T{end.replace(':', '')}00",
-                      "RRULE:FREQ=MONTHLY;BYDAY=2TU;COUNT=12"]
+                      "RRULE:" + rrule(ev["Repeats"])]
         else:
             lines += [f"DTSTART:{utc(d, start, ev['Timezone'])}", f"DTEND:{utc(end_day, end, ev['Timezone'])}"]
     lines.append(f"SUMMARY:{escape(ev['Title'])}")
