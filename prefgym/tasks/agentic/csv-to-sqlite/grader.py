@@ -1,9 +1,11 @@
 """Grader for csv-to-sqlite. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 The expected tables and rejects were derived when the task was written, from the same generator
-that wrote files/exports (each anomaly was planted on purpose). The schema is compared with the
-pristine schema.sql embedded here, and its constraints are tested by trying bad rows on an
-in-memory copy of the agent's database, never on the file itself.
+that wrote files/exports (each anomaly was planted on purpose). An instance of the family
+(generate.py) brings its own exports and, through grader_kit.params(), its own expected tables and
+rejects; schema.sql is the same in every instance. The schema is compared with the pristine
+schema.sql embedded here, and its constraints are tested by trying bad rows on an in-memory copy
+of the agent's database, never on the file itself.
 """
 
 import csv
@@ -218,7 +220,12 @@ EXPECTED_REJECTS = [
 
 KEYS = {"donors": "donor_id", "pledges": "pledge_id", "payments": "payment_id"}
 
-from grader_kit import check, checks  # copied beside this file by prefgym
+from grader_kit import check, params  # copied beside this file by prefgym
+
+INSTANCE = params()  # an instance of the family (generate.py): its own exports, tables and rejects
+if INSTANCE:
+    EXPECTED = {table: INSTANCE[table] for table in KEYS}
+    EXPECTED_REJECTS = INSTANCE["rejects"]
 
 
 _db = {}

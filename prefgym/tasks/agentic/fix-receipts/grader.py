@@ -2,10 +2,14 @@
 
 Runs a pristine copy of the visible tests and hidden unittest cases in the grader against the
 agent's ``receipts`` package, imported in a child of the agent's user (grader_kit.agent_modules), one
-check per group, each with a fresh child.
+check per group, each with a fresh child. An instance of the family (generate.py) brings its own
+visible tests and hidden cases through grader_kit.params(); CASE_TESTS runs those cases under the
+same check names.
 """
 
-from grader_kit import unittest_checks  # copied beside this file by prefgym
+import json
+
+from grader_kit import params, unittest_checks  # copied beside this file by prefgym
 
 VISIBLE_TESTS = r'''import unittest
 from datetime import date
@@ -143,6 +147,72 @@ class ReceiptLinesRounding(unittest.TestCase):
         )
         self.assertEqual(receipts.receipt_line("Ann", Decimal("2.675")), "Ann: $2.68 tax-deductible")
 '''
+
+CASE_TESTS = r'''
+import json
+import unittest
+from datetime import date, datetime
+from decimal import Decimal
+
+import receipts
+
+CASES = json.loads(CASES_JSON)
+KINDS = {"str": str, "int": int, "float": float, "decimal": Decimal,
+         "date": date.fromisoformat, "datetime": datetime.fromisoformat}
+
+
+def value(tagged):
+    """A case's input, [kind, text], as the very type the agent's code is called with."""
+    kind, text = tagged
+    return KINDS[kind](text)
+
+
+def expected(case):
+    want = case["expected"]
+    if case["func"] in ("to_decimal", "deductible_amount"):
+        return Decimal(want)
+    if case["func"] == "donor_totals":
+        return {donor: Decimal(total) for donor, total in want.items()}
+    return want
+
+
+def call(case):
+    function = getattr(receipts, case["func"])
+    if "gifts" in case:
+        gifts = [{k: v if k == "donor" else value(v) for k, v in g.items()} for g in case["gifts"]]
+        return function(gifts, case["year"])
+    return function(*[a if type(a) is int else value(a) for a in case["args"]])
+
+
+class Cases:
+    """Every case of the group ``group`` (a mixin: it is no test itself)."""
+
+    def test_cases(self):
+        for n, case in enumerate(CASES[self.group]):
+            with self.subTest(case=n, func=case["func"]):
+                self.assertEqual(call(case), expected(case))
+
+
+class TaxYearBoundaries(Cases, unittest.TestCase):
+    group = "tax_year"
+
+
+class HalfUpRounding(Cases, unittest.TestCase):
+    group = "rounding"
+
+
+class TotalsAtYearEnd(Cases, unittest.TestCase):
+    group = "totals"
+
+
+class ReceiptLinesRounding(Cases, unittest.TestCase):
+    group = "lines"
+'''
+
+INSTANCE = params()  # an instance of the family (generate.py): its own tests and hidden cases
+if INSTANCE:
+    VISIBLE_TESTS = INSTANCE["visible_tests"]
+    HIDDEN_TESTS = CASE_TESTS.replace("CASES_JSON", repr(json.dumps(INSTANCE["hidden"])))
 
 CHECKS = [
     # (check name, module, test class or None for the whole module)
