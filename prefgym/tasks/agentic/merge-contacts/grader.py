@@ -1,7 +1,8 @@
 """Grader for merge-contacts. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 EXPECTED was worked out when the task was written from the two input files (every edge case was
-planted on purpose and checked by hand); nothing here reads the agent's copies of the inputs.
+planted on purpose and checked by hand); nothing here reads the agent's copies of the inputs. An
+instance of the family (generate.py) brings its own rows through grader_kit.params().
 """
 
 import csv
@@ -39,7 +40,11 @@ EXPECTED = [
     ["zoe.dubois@example.fr", "Zoë", "Dubois", "+33123456789", "Paris", "FR", "yes", "crm;newsletter", "2025-01-01T03:00:00Z"],
 ]
 
-from grader_kit import check, checks  # copied beside this file by prefgym
+from grader_kit import check, params  # copied beside this file by prefgym
+
+INSTANCE = params()  # an instance of the family (generate.py): its own two exports and merged rows
+if INSTANCE:
+    EXPECTED = INSTANCE["rows"]
 
 
 _cache = {}
