@@ -3,9 +3,13 @@
 Runs a pristine copy of the visible tests and hidden unittest cases in the grader against the
 agent's ``matching`` package, imported in a child of the agent's user (grader_kit.agent_modules), one
 check per group, each with a fresh child.
+
+An instance of the family (generate.py) plants its own bugs and brings its own visible tests, its
+hidden cases as data (run by INSTANCE_TESTS below) and its list of checks: one per group of cases
+that holds a planted bug, one for all the cases, and the visible tests.
 """
 
-from grader_kit import unittest_checks  # copied beside this file by prefgym
+from grader_kit import params, unittest_checks  # copied beside this file by prefgym
 
 VISIBLE_TESTS = r'''import unittest
 from decimal import Decimal
@@ -203,6 +207,62 @@ CHECKS = [
     ("hidden_cap_resets_each_year", "hidden_tests", "CapResetsEachCalendarYear"),
     ("hidden_end_to_end", "hidden_tests", "EndToEnd"),
 ]
+
+# An instance's hidden cases: params()["hidden"] holds its policies and, per test class, the calls
+# and the answers generate.py worked out; each case is one test method, named by its note.
+INSTANCE_TESTS = r'''
+import unittest
+from decimal import Decimal
+
+import matching
+from grader_kit import params
+
+HIDDEN = params()["hidden"]
+POLICIES = [matching.Policy(name, Decimal(ratio), Decimal(cap), Decimal(least))
+            for name, ratio, cap, least in HIDDEN["policies"]]
+
+
+def run_case(test, case):
+    kind, args, want, note = case["kind"], case["args"], case["want"], case["note"]
+    if kind == "round_cents":
+        got = matching.round_cents(*args)
+        test.assertIsInstance(got, Decimal, note)
+        test.assertEqual(got, Decimal(want), f"{note}: round_cents({args[0]!r})")
+    elif kind == "match_for_gift":
+        got = matching.match_for_gift(args[0], POLICIES[args[1]])
+        test.assertIsInstance(got, Decimal, note)
+        test.assertEqual(got, Decimal(want), f"{note}: match_for_gift({args[0]!r}, {HIDDEN['policies'][args[1]]})")
+    elif kind == "find_policy":
+        test.assertIs(matching.find_policy(POLICIES, args[0]), None if want is None else POLICIES[want],
+                      f"{note}: find_policy({args[0]!r})")
+    elif kind == "compute_matches":
+        got = [(row["id"], row["match"]) for row in matching.compute_matches(args[0], POLICIES)]
+        test.assertEqual(got, [(i, Decimal(m)) for i, m in want], note)
+    elif kind == "employer_totals":
+        got = matching.employer_totals(args[0], POLICIES, args[1])
+        test.assertEqual(got, {k: Decimal(v) for k, v in want.items()}, note)
+    else:
+        raise ValueError(f"unknown case {kind!r}")
+
+
+def case_class(name, cases):
+    def method(case):
+        return lambda self: run_case(self, case)
+
+    def method_name(i, note):
+        return f"test_{i:02d}_" + "".join(ch if ch.isalnum() else "_" for ch in note)
+
+    return type(name, (unittest.TestCase,), {method_name(i, case["note"]): method(case) for i, case in enumerate(cases)})
+
+
+for _name, _cases in HIDDEN["classes"].items():
+    globals()[_name] = case_class(_name, _cases)
+'''
+
+INSTANCE = params()  # an instance of the family (generate.py): its own bugs, visible tests and hidden cases
+if INSTANCE:
+    VISIBLE_TESTS, HIDDEN_TESTS = INSTANCE["visible_tests"], INSTANCE_TESTS
+    CHECKS = [tuple(check) for check in INSTANCE["checks"]]
 
 
 def main():
