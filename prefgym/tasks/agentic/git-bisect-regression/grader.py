@@ -1,12 +1,16 @@
 """Grader for git-bisect-regression. Runs in /work after the episode; its checks are reported by prefgym's launcher.
 
 The commit hashes below are those of the repository shipped as files/receipts.bundle (built at
-task-writing time with fixed names and dates). The fixed code is taken from the commit at HEAD
-(git archive), never from the working tree, and the repository's own tests are run from the
-pristine copies embedded here (less the test of the in_tax_year() helper, which the faulty commit
-itself added, so that reverting that commit is an acceptable fix), so editing or deleting tests in
-the repository changes nothing. git reads a private copy of the agent's .git with prefgym's own
-config, and the agent's code (receipts.py at HEAD) runs only as the agent's user (grader_kit).
+task-writing time with fixed names and dates); an instance of the family (generate.py) brings its
+own history, hence its own hashes and the 2024 receipt of its sample data, through
+grader_kit.params(). The year-end, feature and unit-test probes serve every instance: every
+history ends with the same features, only their order, the data and the form of the bug vary.
+The fixed code is taken from the commit at HEAD (git archive), never from the working tree, and
+the repository's own tests are run from the pristine copies embedded here (less the test of the
+year helper, which the faulty commit itself added, so that reverting that commit is an
+acceptable fix), so editing or deleting tests in the repository changes nothing. git reads a
+private copy of the agent's .git with prefgym's own config, and the agent's code (receipts.py at
+HEAD) runs only as the agent's user (grader_kit).
 """
 
 import io
@@ -88,7 +92,12 @@ Zoe Park,zoe@example.com,5.005,2024-06-06
 Mia Chen,mia@example.com,,2024-07-07
 """
 
-from grader_kit import check, git_reader, run_agent, shared_dir, unittest_result  # copied beside this file by prefgym
+# copied beside this file by prefgym
+from grader_kit import check, git_reader, params, run_agent, shared_dir, unittest_result
+
+INSTANCE = params()  # an instance of the family (generate.py): its own history and sample data
+if INSTANCE:
+    BAD, TIP, SAMPLE_EXPECTED_2024 = INSTANCE["bad"], INSTANCE["tip"], INSTANCE["sample_2024"]
 
 
 _git = []
