@@ -28,6 +28,11 @@ def prefs(
     samples: int = typer.Option(10, help="K: answers per ordered pair"),
     repeats: int = typer.Option(5, help="direct rankings to average"),
     temperature: float = typer.Option(1.0),
+    question: str = typer.Option("neutral", help="the wording asked: neutral (which do you prefer) | donation (the seed study's)"),
+    describe: bool = typer.Option(False, "--describe/--names-only", help="show descriptions beside names (pairwise and ranking alike)"),
+    system_prompt: str = typer.Option(None, help="a system message before every question"),
+    pairwise_template: str = typer.Option(None, help="your own pairwise question (fields {a}, {b}, {a_name}, {a_description}, …)"),
+    ranking_template: str = typer.Option(None, help="your own ranking question (field {items})"),
     prefill: str = typer.Option(None, help="start each pairwise answer with this text"),
     policy: str = typer.Option("skip", help="refused / unparseable answers: skip | tie"),
     budget: int = typer.Option(None, help="active sampling: pairs to ask (default 2·N·log2 N)"),
@@ -41,7 +46,9 @@ def prefs(
         catalog = load_catalog(entities) if entities else default_catalog()
         chosen = list(catalog.entities[:limit] if limit else catalog.entities)
         cfg = from_options(PreferencesConfig, "options", method=method, samples=samples, ranking_repeats=repeats,
-                           temperature=temperature, prefill=prefill, policy=policy, active_budget=budget,
+                           temperature=temperature, prefill=prefill, policy=policy, question=question,
+                           describe=describe, system_prompt=system_prompt, pairwise_template=pairwise_template,
+                           ranking_template=ranking_template, active_budget=budget,
                            heldout_pairs=heldout)
         plan = estimate_calls(model, cfg, chosen)
     table = Table("probe", "calls", "prompt tokens", "completion tokens", "cost (USD)", title=f"{model}: {len(chosen)} entities")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from prefgym.models import complete
-from prefgym.prefs.config import PreferencesConfig, Probe, pairwise_prompt
+from prefgym.prefs.config import PreferencesConfig, Probe
 from prefgym.prefs.matching import RankingAnswer, match_ranking
 from prefgym.prefs.parsing import parse_choice
 from prefgym.prefs.records import Comparison
@@ -49,7 +49,7 @@ async def _bounded(jobs: Sequence[Callable[[], Any]], limit: int, progress: Prog
 async def ask_pair(probe: Probe, a: Entity, b: Entity, sample: int) -> Comparison:
     """One forced choice with ``a`` shown first."""
     cfg = probe.config
-    completion = await complete(probe.model, _messages(cfg, pairwise_prompt(cfg.pairwise_template, a, b)),
+    completion = await complete(probe.model, _messages(cfg, cfg.pairwise_prompt(a, b)),
                                 sample=sample, prefill=cfg.prefill, tags={"probe": "pairwise"}, **cfg.params())
     text = completion.message.content or ""
     if cfg.prefill and text.startswith(cfg.prefill):
@@ -91,10 +91,9 @@ async def ask_ranking(probe: Probe, entities: Sequence[Entity], repeat: int) -> 
     cfg = probe.config
     shown = list(entities)
     random.Random(f"{probe.seed}:{repeat}").shuffle(shown)  # a fresh order each repeat: no list-position effect
-    items = "\n".join(f"- {e.name}" for e in shown)
     params = cfg.params()
     params["max_tokens"] = cfg.ranking_max_tokens or 16 * len(shown) + 32
-    completion = await complete(probe.model, _messages(cfg, cfg.ranking_template.format(items=items)),
+    completion = await complete(probe.model, _messages(cfg, cfg.ranking_prompt(shown)),
                                 sample=repeat, tags={"probe": "ranking"}, **params)
     raw = completion.message.content or ""
     return RankingAnswer(repeat=repeat, shown=[e.id for e in shown], raw=raw,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from prefgym.models import approx_tokens, estimate_cost
-from prefgym.prefs.config import PreferencesConfig, pairwise_prompt
+from prefgym.prefs.config import PreferencesConfig
 from prefgym.types import Entity
 
 
@@ -29,15 +29,14 @@ def estimate_calls(model: str, cfg: PreferencesConfig, entities: Sequence[Entity
     out = []
     for probe in probes:
         if probe == "ranking":
-            items = "\n".join(f"- {e.name}" for e in entities)
-            calls, prompt = cfg.ranking_repeats, system + approx_tokens(cfg.ranking_template.format(items=items))
+            calls, prompt = cfg.ranking_repeats, system + approx_tokens(cfg.ranking_prompt(entities))
             completion = cfg.ranking_max_tokens or 16 * n + 32
         else:
             every = n * (n - 1) // 2
             held = min(cfg.heldout_pairs, every)
             pairs = every if probe == "pairwise" else min(cfg.active_budget or default_budget(n), every - held) + held
             calls = 2 * (cfg.samples if probe == "pairwise" else cfg.active_samples) * pairs
-            prompt = system + approx_tokens(pairwise_prompt(cfg.pairwise_template, entities[0], entities[-1])) if entities else 0
+            prompt = system + approx_tokens(cfg.pairwise_prompt(entities[0], entities[-1])) if entities else 0
             completion = cfg.max_tokens or 16
         cost = estimate_cost(model, prompt * calls, completion * calls)
         out.append(CallEstimate(probe, calls, prompt * calls, completion * calls, cost))
