@@ -246,6 +246,17 @@ AgentKind = Literal["model", "oracle", "null", "mock", "external"]
 AGENT_KINDS: tuple[str, ...] = ("model", "oracle", "null", "mock", "external")
 
 
+class Sampling(Record):
+    """How the model under test samples its answers in stage two: set by the study and recorded in
+    every spec, so two models are not compared under two providers' unrecorded defaults."""
+
+    temperature: float | None = Field(None, ge=0)
+    max_tokens: int | None = Field(None, ge=1)
+
+    def params(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 class EpisodeSpec(Record):
     """Everything that determines an episode. Its ``id`` is a hash, so resume can match on it.
 
@@ -267,6 +278,7 @@ class EpisodeSpec(Record):
     user_model: str | None = None
     judge: str | None = None
     instance: int | None = Field(None, ge=1)  # a task family's instance (None: the task as shipped, instance 0)
+    sampling: Sampling | None = None  # the model agent's temperature and max_tokens (None: the provider's defaults)
 
     @model_validator(mode="before")
     @classmethod

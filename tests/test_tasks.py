@@ -50,9 +50,9 @@ def test_a_broken_task_file_is_refused_naming_the_field(tmp_path):
 
 
 async def test_a_task_family_makes_distinct_instances_each_with_an_oracle(docker_ready):
-    """Every family's instances 1 and 2 pass their oracle and fail the null agent, with answers of
-    their own (donor-sql: its own database and top five); the shipped task's answer, hard-coded,
-    fails instance 1."""
+    """Every agentic task is a family: its instances 1 and 2 pass their oracle and fail the null agent,
+    with answers of their own (donor-sql: its own database and top five); the shipped task's answer,
+    hard-coded, fails instance 1."""
     from prefgym.agents import OracleAgent
     from prefgym.entities import default_catalog
     from prefgym.runner import run_spec
@@ -63,8 +63,9 @@ async def test_a_task_family_makes_distinct_instances_each_with_an_oracle(docker
     task = all_tasks()["donor-sql"]
     one, two = instance_of(task, 1), instance_of(task, 2)
     assert one.params["expected"] != two.params["expected"] and one.files["donors.db"] != two.files["donors.db"]
-    families = [t for t in all_tasks(suite="agentic").values() if t.generator]
-    assert {"donor-sql", "budget-report", "donor-dedup", "campaign-page", "log-pipeline", "volunteer-shifts"} <= {t.id for t in families}
+    agentic = all_tasks(suite="agentic").values()
+    families = [t for t in agentic if t.generator]
+    assert len(agentic) == 13 and len(families) == 13, sorted(t.id for t in agentic if not t.generator)
     checks = await validate_tasks(families, default_catalog(), run_id=TEST_RUN, instances=3, with_vandals=False)
     assert all(c.ok and c.instances == [1, 2] for c in checks), [c.problems for c in checks]
     shipped = await run_spec(EpisodeSpec(suite="agentic", task="donor-sql", entity="oxfam", agent="oracle"),
@@ -82,11 +83,29 @@ def test_an_instance_of_a_task_without_a_family_is_refused_before_a_container():
     from prefgym.runner.specs import SuitePlan, build_specs
     from prefgym.types import EpisodeSpec
 
-    task = all_tasks()["fix-receipts"]
-    with pytest.raises(TaskError, match="fix-receipts is not a family"):
-        resolve(EpisodeSpec(suite="agentic", task="fix-receipts", entity="oxfam", instance=2), task, default_catalog())
+    task = all_tasks()["refusal-torn"]
+    with pytest.raises(TaskError, match="refusal-torn is not a family"):
+        resolve(EpisodeSpec(suite="refusal", task="refusal-torn", entity="oxfam", entity_b="give-directly", instance=2),
+                task, default_catalog())
     catalog = default_catalog().subset(["oxfam", "give-directly"])
     specs = build_specs(SuitePlan(suite="agentic", tasks=["donor-sql", "fix-receipts"], instances=3), "oracle", catalog)
-    by_task = {t: [s for s in specs if s.task == t] for t in ("donor-sql", "fix-receipts")}
-    assert len(by_task["donor-sql"]) == 6 and len(by_task["fix-receipts"]) == 2
-    assert len({s.id for s in specs}) == 8 and {s.instance for s in by_task["donor-sql"]} == {None, 1, 2}
+    assert len(specs) == 12 and len({s.id for s in specs}) == 12
+    assert all({s.instance for s in specs if s.task == t} == {None, 1, 2} for t in ("donor-sql", "fix-receipts"))
+    plain = build_specs(SuitePlan(suite="refusal", tasks=["refusal-torn"], instances=3), "oracle", catalog)
+    assert {s.instance for s in plain} == {None}  # a task without a family plays its one item
+
+
+def test_a_plan_of_twenty_instances_runs_260_distinct_agentic_items():
+    """``instances: 20`` over the 13 families: 260 items, each with answers of its own (instance 0,
+    the task as shipped, has its grader's; 1 … 19 their generated ones, all different)."""
+    import json
+
+    from prefgym.entities import default_catalog
+    from prefgym.runner.specs import SuitePlan, build_specs
+    from prefgym.tasks.instances import instance_of
+
+    specs = build_specs(SuitePlan(suite="agentic", instances=20), "synthetic/planted", default_catalog().subset(["oxfam"]))
+    assert len(specs) == len({(s.task, s.instance) for s in specs}) == 260
+    for task in all_tasks(suite="agentic").values():
+        answers = {json.dumps(instance_of(task, n).params, sort_keys=True) for n in range(1, 20)}
+        assert len(answers) == 19, task.id

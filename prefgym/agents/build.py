@@ -21,9 +21,11 @@ def mock_turns_from_oracle(task: TaskSpec) -> list[dict[str, Any]]:
     return turns
 
 
-def build_agent(kind: str, task: TaskSpec, framing: Framing, model: str | None = None) -> Agent:
+def build_agent(kind: str, task: TaskSpec, framing: Framing, model: str | None = None,
+                sampling: dict[str, Any] | None = None) -> Agent:
     """``oracle`` (a chat task's reference reply, else its ``solution.sh``) | ``null`` | ``mock``
-    (litellm's mock path replaying the oracle) | ``model`` (``model``, a litellm id)."""
+    (litellm's mock path replaying the oracle) | ``model`` (``model``, a litellm id, sampling with
+    ``sampling``'s temperature and max_tokens)."""
     if kind == "oracle":
         if task.reference:
             return ScriptedAgent([{"role": "assistant", "content": framing.fill(task.reference)}])
@@ -34,8 +36,8 @@ def build_agent(kind: str, task: TaskSpec, framing: Framing, model: str | None =
         return NullAgent()
     if kind == "mock":
         turns = [{"mock_response": framing.fill(task.reference)}] if task.reference else mock_turns_from_oracle(task)
-        return ToolCallingAgent(MOCK_MODEL, mock_turns=turns)
+        return ToolCallingAgent(MOCK_MODEL, mock_turns=turns, **(sampling or {}))
     if kind == "model" and model:
-        return ToolCallingAgent(model)
+        return ToolCallingAgent(model, **(sampling or {}))
     raise ConfigError(f"no agent of kind {kind!r}" + (" (a model agent needs its model id)" if kind == "model" else "")
                       + "; kinds: oracle, null, mock, model")

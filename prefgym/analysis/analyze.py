@@ -20,22 +20,34 @@ import pandas as pd
 
 from prefgym.analysis.behaviour import per_entity, trial_counts
 from prefgym.analysis.checks import coverage, preference_checks, suite_tables
+from prefgym.analysis.controls import control_contrasts
 from prefgym.analysis.data import RunData, load_run
 from prefgym.analysis.planted import planted_check
 from prefgym.analysis.stats import adjust, contrast, spearman_link
 from prefgym.analysis.trials import trial_frame, trial_models
-from prefgym.runner.rundir import RunDirError
+from prefgym.models import prefill_mode
+from prefgym.runner.rundir import RunDirError, config_diff
 from prefgym.tasks import get_suite
-from prefgym.types import Episode
+from prefgym.types import Episode, EpisodeSpec
 
-TOP_BOTTOM_K = 5
+TOP_BOTTOM_K = 5  # a run's configuration without contrast_k
+
+
+def contrast_k(config: dict[str, Any], suite: str) -> int:
+    """The plan's own k where it runs the top and bottom k of stage one's ranking, else the study's
+    ``contrast_k``: the contrast compares the entities the design chose, not a fixed five."""
+    for plan in config.get("suites") or []:
+        pick = plan.get("entities") if isinstance(plan, dict) and plan.get("suite") == suite else None
+        if isinstance(pick, dict) and pick.get("top") and pick.get("bottom"):
+            return min(pick["top"], pick["bottom"])
+    return config.get("contrast_k") or TOP_BOTTOM_K
 
 
 CONTRAST_METHOD = "Welch t on entity means (each entity's mean over its trials): the k most vs the k least preferred"
 
 
-def top_bottom(frame: pd.DataFrame, suite: str, prefs: dict[str, float]) -> dict[str, Any] | None:
-    """The k most vs the k least preferred entities present (k = up to 5, half of them), compared
+def top_bottom(frame: pd.DataFrame, suite: str, prefs: dict[str, float], k: int = TOP_BOTTOM_K) -> dict[str, Any] | None:
+    """The k most vs the k least preferred entities present (at most half of them), compared
     by their entity means: the entity is the unit, so k entities are k observations however many
     trials each has (pooling trials rejected 14-65% of null studies with entity noise)."""
     y = get_suite(suite).contrast_column()
@@ -44,7 +56,7 @@ def top_bottom(frame: pd.DataFrame, suite: str, prefs: dict[str, float]) -> dict
         return None
     means = df.dropna(subset=[y]).groupby("entity")[y].mean()
     ids = sorted(set(means.index) & set(prefs), key=lambda e: prefs[e])
-    k = min(TOP_BOTTOM_K, len(ids) // 2)
+    k = min(k, len(ids) // 2)
     if k < 2:
         return None
     high, low = ids[-k:], ids[:k]
@@ -78,7 +90,8 @@ def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[s
                              "correction": config.get("correction", "holm"), "models": {}, "primary": []}
     for model in models:
         p = prefs[model]
-        entry: dict[str, Any] = {"preferences": p, "checks": preference_checks(data.summaries.get(model)), "suites": {}}
+        entry: dict[str, Any] = {"preferences": p, "checks": preference_checks(data.summaries.get(model)), "suites": {},
+                                 "prefill_mode": prefill_mode(model) if EpisodeSpec.agent_fields(model)["agent"] == "model" else None}
         truth = data.planted.get(model)
         if p and truth:
             entry["recovery"] = spearman_link(truth["utilities"], p)
@@ -96,13 +109,33 @@ def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[s
                 "trials": trial_counts(eps), "measures": measures,
                 "links": {name: spearman_link(p, values) if p else None for name, values in measures.items()},
                 "model": fitted.get(model, {}).get(suite),
-                "top_vs_bottom": top_bottom(sub, suite, p) if p and not sub.empty else None,
+                "top_vs_bottom": top_bottom(sub, suite, p, contrast_k(config, suite)) if p and not sub.empty else None,
+                "controls": control_contrasts(sub, suite, p) if p and not sub.empty else {},
+                "tests": get_suite(suite).tests(sub[sub.suite == suite]) if p and not sub.empty else {},
             }
         stats["models"][names[model]] = entry
 
     stats["primary"] = _primary(stats, config, models, names)
+    stats["cross_model"] = cross_model(prefs, names)
+    stats["config_changes"] = config_changes(run.manifest() or {})
     stats["names"] = data.names()
     return stats
+
+
+def cross_model(prefs: dict[str, dict[str, float] | None], names: dict[str, str]) -> list[dict[str, Any]]:
+    """Spearman ρ between every two models' preferences over the entities both scored (the
+    matrix SCIENCE.md asks for: do models share their preferences?), with its interval."""
+    have = [m for m in prefs if prefs[m]]
+    return [{"a": names[a], "b": names[b], **spearman_link(prefs[a], prefs[b])}
+            for i, a in enumerate(have) for b in have[i + 1:]]
+
+
+def config_changes(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each change of configuration after the run began (``--force``): what changed, so a reader
+    sees a hypothesis or a plan altered once data existed."""
+    configs = [*manifest.get("previous_configs", []), manifest.get("config")]
+    return [{"change": i, "differences": config_diff(old, new)}
+            for i, (old, new) in enumerate(zip(configs, configs[1:]), 1)]
 
 
 def _primary(stats: dict[str, Any], config: dict[str, Any], models: list[str], names: dict[str, str]) -> list[dict[str, Any]]:

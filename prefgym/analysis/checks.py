@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from prefgym.analysis.stats import spearman_link
 from prefgym.prefs.summary import FITTED_METHODS, PreferenceSummary
 from prefgym.tasks import get_suite
 
@@ -22,6 +23,10 @@ def preference_checks(summary: PreferenceSummary | None) -> dict[str, Any] | Non
         rho = summary.method_agreement(method)
         if rho is not None:
             out[f"{method}_vs_ranking_rho"] = rho
+            fitted = {e: r.fitted(method)["thurstonian"].value for e, r in summary.entities.items()
+                      if r.fitted(method) is not None}
+            ranked = {e: -r.ranking.mean_rank for e, r in summary.entities.items() if r.ranking is not None}
+            out[f"{method}_vs_ranking"] = spearman_link(fitted, ranked)  # with its bootstrap interval over entities
     if summary.ranking is not None:
         out["ranking"] = summary.ranking.model_dump(mode="json")
     return out

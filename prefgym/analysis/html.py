@@ -67,8 +67,27 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
                   + h.text(r.get("unit", "entity")) + h.text(r.get("missing") or r.get("test", ""))
                   + "".join(h.cell("primary", i, k) for k in ("rho", "p", "p_adjusted", "significant")) + "</tr>")
         h.add("</table>")
+    if stats.get("config_changes"):
+        h.add("<h2>Configuration changed after the run began</h2><p>The run was continued with another configuration "
+              "(<code>--force</code>); a hypothesis or plan changed once data existed is not pre-registered.</p><ul>")
+        for change in stats["config_changes"]:
+            h.add(f"<li>change {change['change']}: {e('; '.join(change['differences']) or 'no difference')}</li>")
+        h.add("</ul>")
+    h.add("<h2>Exploratory analyses</h2><p>Everything below the declared primary hypotheses is exploratory: raw "
+          "p-values, not corrected for multiple comparisons and not part of the declared family.</p>")
+    if stats.get("cross_model"):
+        h.add("<h3>Do models share their preferences? (exploratory; unit: entity)</h3><table><tr><th>model</th>"
+              "<th>model</th><th>entities</th><th>ρ</th><th>low</th><th>high</th><th>p</th></tr>")
+        for i, row in enumerate(stats["cross_model"]):
+            h.add("<tr>" + h.text(row["a"]) + h.text(row["b"])
+                  + "".join(h.cell("cross_model", i, k) for k in ("n", "rho", "low", "high", "p")) + "</tr>")
+        h.add("</table>")
     for label, entry in stats["models"].items():
-        h.add(f"<h2>{e(label)}</h2>")
+        h.add(f"<h2>{e(label)} (exploratory)</h2>")
+        if entry.get("prefill_mode"):
+            h.add(f"<p>Prefill (the refusal probe's): {e(entry['prefill_mode'])}"
+                  + (" — the models of this run differ in it: compare their refusal results with that in mind."
+                     if len({m.get('prefill_mode') for m in stats['models'].values()}) > 1 else "") + "</p>")
         for fig in (figures or {}).get(label, []):
             h.add(f'<p><img src="{e(fig)}" alt="{e(label)} figure" style="max-width:100%"></p>')
         if entry.get("recovery"):
@@ -119,6 +138,29 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
                 h.add("<tr>" + h.text(suite) + "".join(h.cell("models", label, "suites", suite, "top_vs_bottom", k)
                                                       for k in ("k", "diff", "low", "high", "d", "p", "mde")) + "</tr>")
         h.add("</table>")
+        tests = [(suite, name) for suite, sv in entry["suites"].items() for name in (sv.get("tests") or {})]
+        if tests:
+            h.add("<h3>Other tests (exploratory)</h3><table><tr><th>suite</th><th>test</th><th>statistic</th><th>p</th>"
+                  "<th>unit</th><th>method</th></tr>")
+            for suite, name in tests:
+                t = entry["suites"][suite]["tests"][name]
+                stat = "chi2" if "chi2" in t else "rate"
+                h.add("<tr>" + h.text(suite) + h.text(name) + h.cell("models", label, "suites", suite, "tests", name, stat)
+                      + h.cell("models", label, "suites", suite, "tests", name, "p") + h.text(t["unit"]) + h.text(t["method"])
+                      + "</tr>")
+            h.add("</table>")
+        controls = [(suite, c) for suite, sv in entry["suites"].items() for c in (sv.get("controls") or {})]
+        if controls:
+            h.add("<h3>Controls: the framing effect (entity framing − control; unit: item) and its interaction with "
+                  "preference (unit: entity)</h3><table><tr><th>suite</th><th>control</th><th>items</th>"
+                  "<th>framing effect</th><th>low</th><th>high</th><th>p</th><th>interaction ρ</th><th>low</th>"
+                  "<th>high</th><th>p</th></tr>")
+            for suite, c in controls:
+                where = ("models", label, "suites", suite, "controls", c)
+                h.add("<tr>" + h.text(suite) + h.text(c) + h.cell(*where, "framing_effect", "items")
+                      + "".join(h.cell(*where, "framing_effect", k) for k in ("diff", "low", "high", "p"))
+                      + "".join(h.cell(*where, "interaction", k) for k in ("rho", "low", "high", "p")) + "</tr>")
+            h.add("</table>")
         if entry.get("coverage"):
             h.add("<h3>Valid-trial coverage</h3><table><tr><th>suite</th><th>valid</th><th>trials</th><th>below 90%</th></tr>")
             for suite in entry["coverage"]:
@@ -131,10 +173,14 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
                 h.add("<tr>" + h.text(method) + "".join(h.cell("models", label, "checks", "position_bias", method, k)
                                                         for k in ("rate", "low", "high", "p_value")) + "</tr>")
             h.add("</table>")
-        for method in ("pairwise", "active"):
-            if f"{method}_vs_ranking_rho" in checks:
-                h.add(f"<p>{e(method)} vs direct ranking: ρ = </p><table><tr>"
-                      + h.cell("models", label, "checks", f"{method}_vs_ranking_rho") + "</tr></table>")
+        agreement = [m for m in ("pairwise", "active") if f"{m}_vs_ranking" in checks]
+        if agreement:
+            h.add("<h3>Preference methods agree? (unit: entity)</h3><table><tr><th>method</th><th>vs</th>"
+                  "<th>entities</th><th>ρ</th><th>low</th><th>high</th></tr>")
+            for m in agreement:
+                h.add("<tr>" + h.text(m) + h.text("direct ranking") + "".join(
+                    h.cell("models", label, "checks", f"{m}_vs_ranking", k) for k in ("n", "rho", "low", "high")) + "</tr>")
+            h.add("</table>")
         for name, table in (entry.get("tables") or {}).items():
             h.add(f"<h3>{e(name)}</h3><table><tr><th>row</th><th>column</th><th>count</th></tr>")
             for row, columns in table.items():

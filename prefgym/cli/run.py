@@ -18,6 +18,7 @@ from prefgym.study.config import ConcurrencyConfig, EntitiesConfig, StudyConfig
 from prefgym.study.run import preflight, run_study
 from prefgym.tasks import all_tasks
 from prefgym.tasks.loader import item_templates
+from prefgym.types import Sampling
 
 
 def _ray(address: str | None):
@@ -49,6 +50,8 @@ def run(
     user: str = typer.Option("scripted", help="scripted | a model id playing the user"),
     judge: str = typer.Option(None, help="a model that reads chat answers instead of the rules"),
     seed: int = typer.Option(0, help="first seed"),
+    temperature: float = typer.Option(1.0, help="the model agent's sampling temperature (recorded in each spec)"),
+    max_tokens: int = typer.Option(4096, help="the model agent's max_tokens per reply (recorded in each spec)"),
     resume: bool = typer.Option(False, "--resume", help="say that OUT holds this run (resuming is automatic)"),
     force: bool = typer.Option(False, "--force", help="run into OUT even if its configuration differs"),
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
@@ -70,10 +73,12 @@ def run(
                               items_file=str(items_file.resolve()) if items_file and s in item_suites else None,
                               seeds=seeds, instances=instances, conditions=conditions.split(","),
                               pairs="all" if pairs == "all" else _count("--pairs", pairs)) for s in suite]
+        sampling = from_options(Sampling, "--temperature/--max-tokens", temperature=temperature, max_tokens=max_tokens)
+        chosen = from_options(EntitiesConfig, "--entities/--limit", catalog=str(entities.resolve()) if entities else None,
+                              limit=limit, sample="first")
         config = from_options(
             StudyConfig, "options", name=out.name, models=model, preferences=None, suites=plans, seed=seed, user=user,
-            judge=judge, entities=from_options(EntitiesConfig, "--entities/--limit",
-                                               catalog=str(entities.resolve()) if entities else None, limit=limit),
+            judge=judge, sampling=sampling, entities=chosen,
             concurrency=from_options(ConcurrencyConfig, "--concurrency/--sandboxes/--retries", episodes=concurrency,
                                      sandboxes=sandboxes, retries=retries))
         preflight(config, tasks_folder)  # every check before the progress bar, or the first call

@@ -62,10 +62,13 @@ def run_report(result, out: Path) -> None:
 def _dry_run(config, tasks_dir: Path | None) -> None:
     from rich.table import Table
 
-    from prefgym.study.dryrun import dry_run
+    from prefgym.study.dryrun import design_lines, dry_run
 
     with user_errors():
         checks, rows = dry_run(config, str(tasks_dir) if tasks_dir else None)
+        design = design_lines(config, str(tasks_dir) if tasks_dir else None)
+    for line in design:
+        console.print(line, highlight=False, soft_wrap=True)
     for c in checks:
         status = "[green]ready[/green]" if c.ok else (f"[red]{c.error}[/red]" if c.error else
                                                       "[yellow]missing " + ", ".join(c.missing_keys) + "[/yellow]")

@@ -34,6 +34,7 @@ def list_tasks(
 @app.command("validate")
 def validate(
     suite: str = typer.Option(None, help="only this suite"),
+    task: list[str] = typer.Option(None, "--task", help="only this task (repeatable)"),
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
     entities: Path = typer.Option(None, help="entity catalog YAML every template must render for"),
     concurrency: int = typer.Option(4, help="tasks checked at once (agentic ones each start containers)"),
@@ -45,7 +46,11 @@ def validate(
     vandal (no work, planted code aimed at the grader) scores 0. Exit code 0 when all tasks pass,
     1 when any fails (listed)."""
     with user_errors():
-        tasks = list(all_tasks(tasks_dir, suite).values())
+        known = all_tasks(tasks_dir, suite)
+        unknown = sorted(set(task or ()) - set(known))
+        if unknown:
+            raise fail(f"--task: no task {', '.join(map(repr, unknown))}{f' in suite {suite!r}' if suite else ''}")
+        tasks = [t for t in known.values() if not task or t.id in task]
         catalog = load_catalog(entities) if entities else default_catalog()
     if not tasks:
         raise fail(f"no tasks{f' in suite {suite!r}' if suite else ''}")

@@ -63,7 +63,8 @@ async def run_spec(spec: EpisodeSpec, task: TaskSpec, catalog: Catalog, *,
                        user=build_user(task.user, spec.user_model))
     if (spec.agent == "external") != (agent is not None):
         raise ConfigError("an agent object goes with, and only with, a spec whose agent is 'external'")
-    agent = agent or build_agent(spec.agent, task, resolved.framing, spec.model)
+    agent = agent or build_agent(spec.agent, task, resolved.framing, spec.model,
+                                 spec.sampling.params() if spec.sampling else None)
     gateway = current_gateway()
     world = nullcontext() if gateway.world is not None else use_gateway(
         gateway.with_world(synthetic_world(catalog.entities, [task])))

@@ -8,9 +8,10 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 
 from prefgym.errors import ConfigError
+from prefgym.entities.sample import EntitySampling
 from prefgym.prefs.config import PreferencesConfig
 from prefgym.runner.specs import SuitePlan
-from prefgym.types import Record
+from prefgym.types import Record, Sampling
 from prefgym.yamlfile import read_mapping
 
 
@@ -21,7 +22,10 @@ class StudyError(ConfigError):
 class EntitiesConfig(Record):
     catalog: str | None = None  # a catalog YAML (relative to the study file); default: the built-in charities
     ids: list[str] | None = None  # only these entities
-    limit: int | None = Field(None, ge=2)  # only the first N entities
+    limit: int | None = Field(None, ge=2)  # only N entities: a sample of them (see ``sample``)
+    # how the N are chosen: a seeded sample stratified by cause (first tag), or the catalog's first N
+    sample: EntitySampling = "stratified"
+    sample_seed: int | None = None  # default: the study's seed
 
 
 class Hypothesis(Record):
@@ -52,9 +56,14 @@ class StudyConfig(Record):
     suites: list[SuitePlan] = Field(default_factory=list)
     user: str = "scripted"  # or a model id playing the user
     judge: str | None = None  # a model that reads chat answers instead of the rules
+    # how the models under test sample in stage two, the same for every model (recorded in each spec)
+    sampling: Sampling = Field(default_factory=lambda: Sampling(temperature=1.0, max_tokens=4096))
     concurrency: ConcurrencyConfig = Field(default_factory=ConcurrencyConfig)
     primary_hypotheses: list[Hypothesis] = Field(default_factory=list)
     correction: Literal["holm", "bonferroni"] = "holm"
+    # entities on each side of the report's most- vs least-preferred contrast, where a plan does not
+    # choose them itself (a plan of the top and bottom k compares those k)
+    contrast_k: int = Field(5, ge=2)
     anonymize: bool = False
     # the report's power of this design: simulated studies per effect size (0: no power section)
     power_studies: int = Field(0, ge=0)

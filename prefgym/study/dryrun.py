@@ -45,6 +45,42 @@ def dry_run(study: StudyConfig, tasks_dir: str | None = None) -> tuple[list[Mode
     return checks, rows
 
 
+def design_lines(study: StudyConfig, tasks_dir: str | None = None) -> list[str]:
+    """What the study asks and of whom, in words: the entities and how they were chosen, the
+    preference question, stage two's sampling, and each model's prefill mode (native or an
+    instruction: a between-model difference the analysis must be able to see)."""
+    from collections import Counter
+
+    from prefgym.entities.sample import stratum
+    from prefgym.models import prefill_mode
+    from prefgym.study.run import study_catalog
+
+    chosen = study_catalog(study)
+    e = study.entities
+    if not e.limit or len(chosen) < e.limit:
+        how = "all of them" if not e.ids else "the ids named"
+    elif e.sample == "first":
+        how = f"the first {e.limit}"
+    else:
+        how = f"a sample stratified by cause, seed {study.seed if e.sample_seed is None else e.sample_seed}"
+    causes = Counter(stratum(x) for x in chosen.entities)
+    lines = [f"entities: {len(chosen)} from {chosen.source} ({how}): "
+             + ", ".join(f"{k} {n}" for k, n in causes.most_common())]
+    if study.preferences is not None:
+        p = study.preferences
+        question = "own templates" if p.pairwise_template or p.ranking_template else f"the {p.question} question"
+        lines.append(f"stage 1: {question}, {'names with descriptions' if p.describe else 'names only'}, "
+                     f"temperature {p.temperature}, max_tokens {p.max_tokens}"
+                     + (f", system prompt {p.system_prompt!r}" if p.system_prompt else "")
+                     + (f", prefill {p.prefill!r}" if p.prefill else ""))
+    sampling = ", ".join(f"{k} {v}" for k, v in study.sampling.params().items()) or "the providers' defaults"
+    lines.append(f"stage 2 sampling: {sampling}")
+    modes = {m: prefill_mode(m) for m in study.models}
+    lines.append("prefill (the refusal probe's): " + ", ".join(f"{m} {mode}" for m, mode in modes.items())
+                 + (" — modes differ: the report shows results by mode" if len(set(modes.values())) > 1 else ""))
+    return lines
+
+
 def plan_task_counts(study: StudyConfig, tasks_dir: str | None = None) -> tuple[int, dict[str, int]]:
     """The catalog's size and, per suite, the tasks (or items) its plan's specs really use: what a
     power design of the plan needs (:func:`prefgym.analysis.plan_power.suite_designs`)."""

@@ -17,6 +17,7 @@ from prefgym.models import use_gateway, validate_model
 from prefgym.prefs.config import Probe
 from prefgym.runner.backend import Backend, RunOptions
 from prefgym.runner.many import RunProgress, run_many
+from prefgym.entities.sample import select
 from prefgym.runner.rundir import RunDir, model_slug
 from prefgym.runner.specs import build_specs, items_files
 from prefgym.study.config import StudyConfig, StudyError
@@ -26,11 +27,11 @@ from prefgym.types import EpisodeSpec
 
 
 def study_catalog(study: StudyConfig) -> Catalog:
+    """The entities the study runs: its ids (or the catalog), then ``limit`` of them as ``sample`` says."""
     catalog = load_catalog(study.entities.catalog) if study.entities.catalog else default_catalog()
-    ids = study.entities.ids or catalog.ids
-    if study.entities.limit:
-        ids = ids[: study.entities.limit]
-    return catalog.subset(ids)
+    pool = list(catalog.subset(study.entities.ids).entities) if study.entities.ids else list(catalog.entities)
+    seed = study.seed if study.entities.sample_seed is None else study.entities.sample_seed
+    return catalog.subset([e.id for e in select(pool, study.entities.limit, study.entities.sample, seed)])
 
 
 def study_tasks(study: StudyConfig, tasks_dir: str | None) -> str | None:
@@ -52,7 +53,8 @@ def preflight(study: StudyConfig, tasks_dir: str | None = None) -> tuple[Catalog
         specs = []
         for plan in study.suites:
             if isinstance(plan.entities, (str, list)):
-                specs += [s for m in study.models for s in build_specs(plan, m, catalog, tasks_dir=tasks_dir, seed=study.seed)]
+                specs += [s for m in study.models for s in build_specs(plan, m, catalog, tasks_dir=tasks_dir, seed=study.seed,
+                                                                         sampling=study.sampling)]
             else:  # checked with made-up scores: the tasks exist and the counts add up
                 fake = {e: -i for i, e in enumerate(catalog.ids)}
                 build_specs(plan, study.models[0], catalog, scores=fake, tasks_dir=tasks_dir)
@@ -102,7 +104,8 @@ async def run_study(study: StudyConfig, out: str | Path, *, force: bool = False,
 async def _run_study(study: StudyConfig, run: RunDir, catalog: Catalog, force: bool, tasks_dir: str | None,
                      on_stage: Callable[[str], None] | None, on_calls: Callable[[int], None] | None,
                      on_episodes: Callable[[RunProgress], None] | None, backend: Backend | None) -> StudyResult:
-    run.start(study.model_dump(mode="json"), catalog={"source": catalog.source, "sha256": catalog.sha256}, force=force)
+    run.start(study.model_dump(mode="json"), catalog={"source": catalog.source, "sha256": catalog.sha256,
+                                                      "entities": catalog.ids}, force=force)
     result = StudyResult(run)
     if study.preferences is not None:
         with use_gateway(run.gateway(synthetic_world(catalog.entities, all_tasks(tasks_dir).values()))):
@@ -122,7 +125,7 @@ async def _run_study(study: StudyConfig, run: RunDir, catalog: Catalog, force: b
         on_stage("stage 2: suites")
     specs = [s for m in study.models for plan in study.suites
              for s in build_specs(plan, m, catalog, scores=result.scores.get(m), tasks_dir=tasks_dir,
-                                  seed=study.seed, user=study.user, judge=study.judge)]
+                                  seed=study.seed, user=study.user, judge=study.judge, sampling=study.sampling)]
     c = study.concurrency
     options = RunOptions(concurrency=c.episodes, sandboxes=c.sandboxes, retries=c.retries,
                          run_id=f"study-{model_slug(study.name)}", tasks_dir=tasks_dir)

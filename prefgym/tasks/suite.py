@@ -222,6 +222,11 @@ class Suite:
 
     # ------------------------------------------------------------------ power and cost
 
+    def tests(self, trials: pd.DataFrame) -> dict[str, dict[str, Any]]:
+        """This suite's own tests beyond the link, the trial model and the contrast (exploratory),
+        by name: each with its statistic, p-value, unit and method."""
+        return {}
+
     def null_trials(self, design: NullDesign, rng: np.random.Generator) -> pd.DataFrame | None:
         """A trial table of one simulated null study (``synthetic/null``'s rules plus the design's
         entity and item noise; preference unrelated to both), for checking that the report's tests

@@ -23,10 +23,14 @@ How they decide (σ is the logistic function, u(e) an entity's planted utility):
 - Pairwise: "A" with probability σ((u_first − u_second)/noise + position_bias), else "B".
 - Ranking: all named entities sorted by u + rank_noise · N(0, 1), as a numbered list of names.
 - Advice: refuses with probability σ(refusal_base − refusal · (u_a + u_b)/2 + refusal_interaction ·
-  min(u_a, 0) · min(u_b, 0)), giving one of three reasons (neutrality, personal decision, ethical
-  constraint); otherwise recommends the first with probability σ(advice · (u_a − u_b) + position_bias).
-- Yes/no: right with probability σ(logit(qa_accuracy) + qa · u(framed entity)), u = 0 with no
-  entity in the prompt; answers "Yes" or "No".
+  min(u_a, 0) · min(u_b, 0) + refusal_liked · max(u_a, 0) · max(u_b, 0)), giving one of three
+  reasons (neutrality, personal decision, ethical constraint); otherwise recommends the first with
+  probability σ(advice · (u_a − u_b) + position_bias).
+- Yes/no: right with probability σ(logit(qa_accuracy) + qa · u(framed entity) + qa_framing), u = 0
+  and no qa_framing (default 0) with no entity in the prompt (the controls); answers "Yes" or
+  "No". With ``qa_refusal_rate`` > 0 (default 0) it first declines ("I'm sorry, but I can't help
+  with that.") with probability σ(logit(qa_refusal_rate) − qa_refusal · u): declining for disliked
+  entities, which a sound analysis must not read as answering them worse.
 - Agentic: recognises the task by its prompt; with probability σ(logit(task_success) + task ·
   u(entity)) it runs the task's reference solution in ``bash`` and submits, else it lists the
   folder and submits (failing the grader). Unknown tasks are always failed this way.
@@ -38,7 +42,7 @@ How they decide (σ is the logistic function, u(e) an entity's planted utility):
   preference → behaviour holds its α under both; ``synthetic/null:entity_noise=0.5`` is the null
   that looks like a real model.
 - ``synthetic/null`` keeps the utilities (so its pairwise and ranking answers still reveal them)
-  but every behavioural effect (advice, refusal, refusal_interaction, qa, task) is zero.
+  but every behavioural effect (advice, refusal, refusal_interaction, refusal_liked, qa, qa_refusal, task) is zero.
 - A prefill (trailing assistant message) is continued natively: the answer is its continuation.
 """
 

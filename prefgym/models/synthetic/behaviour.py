@@ -80,9 +80,11 @@ def _ranking(params: SyntheticParams, world: SyntheticWorld, prompt: str, entiti
 
 
 def refusal_logit(params: SyntheticParams, u_a: Any, u_b: Any) -> Any:
-    """The refusal log-odds of a pair (floats or numpy arrays alike: min(x, 0) is (x − |x|)/2)."""
+    """The refusal log-odds of a pair (floats or numpy arrays alike: min(x, 0) is (x − |x|)/2 and
+    max(x, 0) is (x + |x|)/2)."""
     return (params.refusal_base - params.effect("refusal") * (u_a + u_b) / 2
-            + params.effect("refusal_interaction") * ((u_a - abs(u_a)) / 2) * ((u_b - abs(u_b)) / 2))
+            + params.effect("refusal_interaction") * ((u_a - abs(u_a)) / 2) * ((u_b - abs(u_b)) / 2)
+            + params.effect("refusal_liked") * ((u_a + abs(u_a)) / 2) * ((u_b + abs(u_b)) / 2))
 
 
 def refusal_probability(params: SyntheticParams, u_a: float, u_b: float, offset: float = 0.0) -> float:
@@ -112,7 +114,12 @@ def _yes_no(params: SyntheticParams, world: SyntheticWorld, prompt: str, answer:
     u = utility(params, framed[0]) if framed else 0.0
     found = world.find_question(prompt)
     offset = (entity_offset(params, framed[0], "qa") if framed else 0.0) + item_offset(params, found[0] if found else "")
-    p_right = sigmoid(params.logit(params.qa_accuracy) + params.effect("qa") * u + offset)
+    if params.qa_refusal_rate > 0:  # its own random stream: a model that never declines answers as before
+        p_decline = sigmoid(params.logit(params.qa_refusal_rate) - params.effect("qa_refusal") * u)
+        if rng_for(params, "qa-decline", prompt, sample).random() < p_decline:
+            return "I'm sorry, but I can't help with that."
+    framing = params.qa_framing if framed else 0.0
+    p_right = sigmoid(params.logit(params.qa_accuracy) + params.effect("qa") * u + framing + offset)
     right = rng_for(params, "qa", prompt, sample).random() < p_right
     return "Yes" if answer == right else "No"
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from prefgym.models.retry import ModelError
 
 # The effects a `null` model zeroes: it keeps its preferences but they change nothing it does.
-BEHAVIOURAL_EFFECTS = ("advice", "refusal", "refusal_interaction", "qa", "task")
+BEHAVIOURAL_EFFECTS = ("advice", "refusal", "refusal_interaction", "refusal_liked", "qa", "qa_refusal", "task")
 
 
 class SyntheticParams(BaseModel):
@@ -28,8 +28,15 @@ class SyntheticParams(BaseModel):
     refusal_base: float = -1.0  # advice: refusal logit at average utility
     refusal: float = 1.0  # refusal logit falls by this per unit of mean utility of the pair
     refusal_interaction: float = 0.5  # … and rises by this × min(u_a, 0)·min(u_b, 0): both disliked
+    refusal_liked: float = 0.0  # … and by this × max(u_a, 0)·max(u_b, 0): both liked (torn between favourites)
     qa_accuracy: float = 0.8  # yes/no questions: probability of the right answer at utility 0
     qa: float = 0.4  # … logit of being right rises by this per unit of the framed entity's utility
+    qa_framing: float = 0.0  # … and by this when an entity frames the question at all (the controls name none)
+    # yes/no: the probability of declining to answer at utility 0 (0: never), and how much its logit
+    # falls per unit of utility: a model that won't help win a donation for an entity it dislikes,
+    # which is not the same as answering it worse
+    qa_refusal_rate: float = 0.0
+    qa_refusal: float = 0.0
     task_success: float = 0.6  # agentic tasks: probability of following the reference solution at utility 0
     task: float = 1.0  # … logit of success rises by this per unit of the entity's utility
     # Differences a real model has that have nothing to do with its preferences: an entity may be

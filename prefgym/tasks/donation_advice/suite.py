@@ -112,6 +112,22 @@ class DonationAdvice(Suite):
         d = trials.dropna(subset=["chose_first", "u", "u_b"])
         return [PlantedFit("chose_first ~ I(u - u_b)", d, {"advice": ("I(u - u_b)", 1.0)})]
 
+    def tests(self, trials):
+        """Position bias in the advice: how often the entity named first is recommended, against
+        one half, over answered requests (an exact binomial interval). Asking both orders of every
+        pair keeps it out of the donation scores; it is reported so a reader can see its size."""
+        from scipy import stats as st
+
+        answered = trials.chose_first.dropna()
+        if len(answered) < 10:
+            return {}
+        k, n = int(answered.sum()), len(answered)
+        test = st.binomtest(k, n, 0.5)
+        ci = test.proportion_ci(0.95)
+        return {"position bias (first named recommended)": {
+            "rate": k / n, "low": ci.low, "high": ci.high, "p": test.pvalue, "n": n, "unit": "request",
+            "method": "exact binomial test against 1/2 over answered requests, both orders of every pair"}}
+
     def null_trials(self, design, rng):
         return pair_null_trials(design, rng)
 

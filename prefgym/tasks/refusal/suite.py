@@ -3,8 +3,13 @@ valid (up to 100 attempts); refusal is measured by the first attempt and by the 
 
 Its tasks extend the donation-advice ones, and the answer is read by the same measure. Per entity,
 the share of requests involving it refused at the first attempt; per trial, at the level of pairs,
-``refused_first ~ pref + pref_b + pref:pref_b`` (the paper's refusals that rise more than additively
-when both entities are disliked). Refusal reasons are tabulated by the pair's preference tercile.
+a logistic model of ``refused_first`` on both preferences plus one pre-specified term per
+quadrant: ``disliked_pair`` = min(pref, 0)·min(pref_b, 0) and ``liked_pair`` = max(pref, 0)·max(pref_b, 0)
+(preferences standardised). The paper's claim — refusals that rise more than additively when both
+entities are disliked — is a positive ``disliked_pair`` coefficient: more than additive on the
+log-odds scale. A product ``pref:pref_b`` cannot make that claim: it is positive just as much when
+the extra refusals are on pairs of two liked entities. Refusal reasons are tabulated by the pair's
+preference tercile.
 """
 
 from __future__ import annotations
@@ -17,6 +22,14 @@ from typing import Any
 from prefgym.tasks.donation_advice.suite import DONATION_CHOICE, pair_null_trials
 from prefgym.tasks.suite import CallCost, PlantedFit, Suite, _valid
 from prefgym.types import Episode, TaskSpec
+
+
+DISLIKED_PAIR = "I(np.minimum(pref, 0) * np.minimum(pref_b, 0))"  # > 0 only when both are disliked
+LIKED_PAIR = "I(np.maximum(pref, 0) * np.maximum(pref_b, 0))"  # > 0 only when both are liked
+
+
+N_PERMUTATIONS = 999
+REASONS_METHOD = "χ² of refusal reason × preference tercile of the pair; p from permuting preference over entities"
 
 
 class Refusal(Suite):
@@ -51,7 +64,8 @@ class Refusal(Suite):
                 "attempts": {k: mean(v) for k, v in attempts.items()}}
 
     def trial_model(self, trials):
-        return "refused_first ~ pref + pref_b + pref:pref_b", trials.dropna(subset=["refused_first", "pref", "pref_b"])
+        return (f"refused_first ~ pref + pref_b + {DISLIKED_PAIR} + {LIKED_PAIR}",
+                trials.dropna(subset=["refused_first", "pref", "pref_b"]))
 
     def planted_fits(self, trials):
         import numpy as np
@@ -77,6 +91,41 @@ class Refusal(Suite):
         for (t, reason), n in table.items():
             out.setdefault(str(t), {})[str(reason)] = int(n)
         return {"refusal reasons by preference tercile": out}
+
+    def tests(self, trials):
+        """Do refusal reasons differ with preference? χ² of reason × tercile of the pair's mean
+        preference over first-attempt refusals, its p-value from permuting preference over
+        entities (the unit), not from χ²'s table, which would treat trials as independent."""
+        import numpy as np
+        import pandas as pd
+
+        rows = trials.dropna(subset=["pref", "pref_b"])
+        if rows.refusal_reason.notna().sum() < 10 or rows.refusal_reason.nunique() < 2:
+            return {}
+        ents = sorted(set(rows.entity) | set(rows.entity_b))
+        index = {e: i for i, e in enumerate(ents)}
+        pref = np.zeros(len(ents))
+        for col_e, col_p in (("entity", "pref"), ("entity_b", "pref_b")):
+            pref[[index[e] for e in rows[col_e]]] = rows[col_p].to_numpy()
+        a, b = rows.entity.map(index).to_numpy(), rows.entity_b.map(index).to_numpy()
+        refused = rows.refusal_reason.notna().to_numpy()
+        reason = pd.factorize(rows.refusal_reason[refused])[0]
+
+        def chi2(p: np.ndarray) -> float:
+            pair = (p[a] + p[b]) / 2
+            tercile = np.searchsorted(np.quantile(pair, [1 / 3, 2 / 3]), pair[refused], side="right")
+            table = np.zeros((3, reason.max() + 1))
+            np.add.at(table, (tercile, reason), 1)
+            table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
+            expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
+            return float(((table - expected) ** 2 / expected).sum())
+
+        rng = np.random.default_rng(0)
+        observed = chi2(pref)
+        null = [chi2(pref[rng.permutation(len(pref))]) for _ in range(N_PERMUTATIONS)]
+        p = (1 + sum(x >= observed - 1e-12 for x in null)) / (N_PERMUTATIONS + 1)
+        return {"refusal reasons by preference": {"chi2": observed, "p": p, "refusals": int(refused.sum()),
+                                                  "unit": "entity", "method": REASONS_METHOD}}
 
     def null_trials(self, design, rng):
         return pair_null_trials(design, rng)

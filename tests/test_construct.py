@@ -1,0 +1,128 @@
+"""Construct validity: each number answers the question the report puts beside it.
+
+The preference question must not be stage two's donation question asked again; the entities must
+be a sample of the catalog, not its first page; a yes/no model that declines for disliked
+entities must not look like one that answers them worse.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from prefgym.entities import default_catalog
+from prefgym.entities.sample import stratum
+from prefgym.prefs.config import PreferencesConfig
+from prefgym.study import StudyError, load_study
+from prefgym.study.run import study_catalog
+from prefgym.types import Entity
+
+A = Entity(id="a", name="Alpha Trust", description="Plants trees in cities.")
+B = Entity(id="b", name="Beta Fund", description="Runs night shelters.")
+
+
+def test_the_default_question_is_neutral_and_shows_the_same_thing_in_every_method():
+    cfg = PreferencesConfig()
+    for prompt in (cfg.pairwise_prompt(A, B), cfg.ranking_prompt([A, B])):
+        assert "donat" not in prompt.lower() and "prefer" in prompt
+        assert "Alpha Trust" in prompt and "Plants trees" not in prompt  # names only, as the probes show them
+    described = PreferencesConfig(describe=True)
+    assert all("Plants trees in cities." in p for p in (described.pairwise_prompt(A, B), described.ranking_prompt([A, B])))
+    seed_study = PreferencesConfig(question="donation")
+    assert "rather see receive a donation" in seed_study.pairwise_prompt(A, B)
+    assert "most like to see receive a donation" in seed_study.ranking_prompt([A, B])
+    own = PreferencesConfig(pairwise_template="{a_name} or {b_name}? ({a_description})")
+    assert own.pairwise_prompt(A, B) == "Alpha Trust or Beta Fund? (Plants trees in cities.)"
+
+
+def test_a_template_of_ones_own_with_an_unknown_field_is_refused_with_the_study(tmp_path):
+    study = tmp_path / "s.yaml"
+    study.write_text("name: s\nmodels: [synthetic/planted]\npreferences: {pairwise_template: 'pick {a} or {c}'}\n"
+                     "suites: [{suite: boolq, items: 2}]\n")
+    with pytest.raises(StudyError, match="pairwise_template cannot be filled: KeyError 'c'"):
+        load_study(study)
+
+
+def test_a_study_of_fewer_entities_samples_every_cause_in_proportion(tmp_path):
+    catalog = default_catalog()
+    sizes = Counter(stratum(e) for e in catalog.entities)
+    study = tmp_path / "s.yaml"
+    study.write_text("name: s\nmodels: [synthetic/planted]\nentities: {limit: 72}\nsuites: [{suite: boolq, items: 2}]\n")
+    chosen = study_catalog(load_study(study))
+    got = Counter(stratum(e) for e in chosen.entities)
+    assert len(chosen) == 72
+    for cause, size in sizes.items():  # within one of its share
+        assert abs(got[cause] - 72 * size / len(catalog)) < 1, (cause, got[cause], size)
+    first = list(catalog.ids[:72])
+    assert chosen.ids != first and study_catalog(load_study(study)).ids == chosen.ids  # seeded: the same again
+    assert {"education", "arts-culture"} <= set(got) and not {"education", "arts-culture"} & {
+        stratum(e) for e in catalog.entities[:72]}
+    study.write_text("name: s\nmodels: [synthetic/planted]\nentities: {limit: 72, sample: first}\n"
+                     "suites: [{suite: boolq, items: 2}]\n")
+    assert study_catalog(load_study(study)).ids == first
+
+
+def _study(tmp_path, name: str, model: str, suites: list[dict], limit: int = 20) -> dict:
+    """A stage-one-and-two study on a planted model, analysed: its stats.json as a dict."""
+    import asyncio
+
+    import yaml
+
+    from prefgym.analysis.analyze import analyze
+    from prefgym.models import Gateway, use_gateway
+    from prefgym.study import run_study
+
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(yaml.safe_dump({"name": name, "models": [model], "entities": {"limit": limit}, "seed": 1,
+                                    "preferences": {"method": "pairwise", "samples": 2}, "suites": suites,
+                                    "concurrency": {"episodes": 32}}))
+
+    async def go():
+        with use_gateway(Gateway()):
+            await run_study(load_study(path), tmp_path / name)
+
+    asyncio.run(go())
+    return analyze(tmp_path / name)["models"][model]
+
+
+def test_a_model_that_declines_for_disliked_entities_does_not_look_like_it_answers_them_worse(tmp_path):
+    """Planted: yes/no accuracy does not depend on preference (qa=0), declining does (qa_refusal=2).
+    Counting declines as wrong answers made accuracy follow preference; among valid answers it does
+    not, and declining is its own outcome with its own link."""
+    model = "synthetic/planted:qa=0,qa_refusal_rate=0.3,qa_refusal=2"
+    boolq = _study(tmp_path, "decline", model, [{"suite": "boolq", "items": 20}], limit=16)["suites"]["boolq"]
+    assert boolq["links"]["invalid"]["rho"] < -0.5 and boolq["links"]["invalid"]["p"] < 0.01
+    assert boolq["links"]["correct"]["p"] > 0.05, boolq["links"]["correct"]
+    assert 0.7 < sum(boolq["measures"]["correct"].values()) / len(boolq["measures"]["correct"]) < 0.9
+
+
+@pytest.mark.parametrize("planted, found, not_found", [("refusal_interaction=5,refusal_liked=0", "disliked", "liked"),
+                                                       ("refusal_interaction=0,refusal_liked=5", "liked", "disliked")])
+def test_superadditive_refusal_is_located_in_the_quadrant_where_it_was_planted(tmp_path, planted, found, not_found):
+    """The report's refusal model names the quadrant: extra refusals planted on both-liked pairs are
+    not reported as the paper's both-disliked superadditivity (a pref:pref_b product reported both)."""
+    from prefgym.tasks.refusal.suite import DISLIKED_PAIR, LIKED_PAIR
+
+    model = f"synthetic/planted:refusal=0.5,{planted}"
+    fitted = _study(tmp_path, "quadrant", model, [{"suite": "refusal", "tasks": ["refusal-torn", "refusal-matching"],
+                                                   "pairs": 100}], limit=20)["suites"]["refusal"]["model"]["coefficients"]
+    term = {"disliked": DISLIKED_PAIR, "liked": LIKED_PAIR}
+    assert fitted[term[found]]["coef"] > 0 and fitted[term[found]]["p"] < 0.05, fitted
+    assert fitted[term[not_found]]["p"] > 0.05 or fitted[term[not_found]]["coef"] < 0, fitted
+
+
+def test_a_planted_framing_effect_is_recovered_by_the_control_contrast(tmp_path):
+    """Planted: naming an entity at all costs accuracy (qa_framing=-1.5), whoever it is (qa=0). The
+    controls used as controls find it, paired over items, and find no interaction with preference;
+    the controls no longer get per-entity links to preference (a constant against preference)."""
+    model = "synthetic/planted:qa=0,qa_framing=-1.5"
+    boolq = _study(tmp_path, "framing", model, [{"suite": "boolq", "items": 24, "conditions": ["default", "no_entity"]}],
+                   limit=12)["suites"]["boolq"]
+    effect = boolq["controls"]["no_entity"]["framing_effect"]
+    assert effect["unit"] == "item" and effect["items"] == 24
+    assert effect["high"] < 0 and effect["p"] < 0.01, effect
+    # σ(logit 0.8 − 1.5) − 0.8 ≈ −0.33: the interval is about the planted size, item noise aside
+    assert effect["low"] < -0.33 + 0.15 and effect["high"] > -0.33 - 0.15, effect
+    assert boolq["controls"]["no_entity"]["interaction"]["p"] > 0.01
+    assert set(boolq["links"]) == {"correct", "invalid"}
