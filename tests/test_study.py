@@ -107,8 +107,9 @@ def test_paper_dry_run_counts_the_design_and_touches_no_network(monkeypatch, cap
     """The arithmetic of studies/paper.yaml, per model: 72 entities → 2,556 pairs × 2 orders × K=10 =
     51,120 pairwise calls; (888 active pairs + 100 held out) × 2 × 5 = 9,880; 5 rankings; 4 tasks ×
     200 pairs × 2 orders = 1,600 donation and 1,600 refusal episodes; 130 items × 3 conditions ×
-    72 entities = 28,080 yes/no episodes; 13 tasks × 30 entities × 3 seeds = 1,170 agentic ones; and
-    each suite's power by gap in percentage points."""
+    72 entities = 28,080 yes/no episodes; 13 tasks × 3 instances × 30 entities = 1,170 agentic ones;
+    each suite's power by gap in percentage points; and the design in words: the stratified sample,
+    the neutral question, stage two's sampling and each model's prefill mode."""
     import socket
 
     def no_network(*args, **kwargs):
@@ -134,6 +135,10 @@ def test_paper_dry_run_counts_the_design_and_touches_no_network(monkeypatch, cap
     assert "missing OPENAI_API_KEY" in out and "missing ANTHROPIC_API_KEY" in out
     assert "mistral/mistral-large-latest: provider mistral; ready" in out
     assert "sk-never-printed" not in out
+    assert "72 from" in out and "a sample stratified by cause, seed 0" in out and "education 5" in out
+    assert "stage 1: the neutral question, names only" in out
+    assert "stage 2 sampling: temperature 1.0, max_tokens 4096" in out
+    assert "anthropic/claude-sonnet-4-5 native" in out and "modes differ" in out
 
 
 async def test_a_slice_of_the_local_study_runs_on_the_real_small_model(local_model_ready, tmp_path):

@@ -87,7 +87,7 @@ def designs_of_run(episodes: list[Any], config: dict[str, Any], ranked: int) -> 
         s = e.spec
         d = by_suite.setdefault(s.suite, {"entities": set(), "tasks": set(), "pairs": set(), "seeds": set()})
         d["entities"].update(x for x in (s.entity, s.entity_b) if x)
-        d["tasks"].add(s.task)
+        d["tasks"].add((s.task, s.instance))  # a family's instances are distinct items
         d["seeds"].add(s.seed)
         if s.entity_b:
             d["pairs"].add((s.task, frozenset((s.entity, s.entity_b))))

@@ -90,7 +90,7 @@ def plan_task_counts(study: StudyConfig, tasks_dir: str | None = None) -> tuple[
     for plan in study.suites:
         scores = {e: -i for i, e in enumerate(catalog.ids)} if isinstance(plan.entities, Extremes) else None
         specs = build_specs(plan, study.models[0], catalog, scores=scores, tasks_dir=tasks_dir, seed=study.seed)
-        counts[plan.suite] = len({s.task for s in specs})
+        counts[plan.suite] = len({(s.task, s.instance) for s in specs})  # a family's instances are items
     return len(catalog), counts
 
 
