@@ -21,6 +21,7 @@ import pandas as pd
 from prefgym.analysis.behaviour import per_entity, trial_counts
 from prefgym.analysis.checks import coverage, preference_checks, suite_tables
 from prefgym.analysis.controls import control_contrasts
+from prefgym.analysis.covariates import entity_covariates
 from prefgym.analysis.data import RunData, load_run
 from prefgym.analysis.planted import planted_check
 from prefgym.analysis.stats import adjust, contrast, spearman_link
@@ -93,6 +94,8 @@ def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[s
         entry: dict[str, Any] = {"preferences": p, "checks": preference_checks(data.summaries.get(model)), "suites": {},
                                  "prefill_mode": prefill_mode(model) if EpisodeSpec.agent_fields(model)["agent"] == "model" else None}
         truth = data.planted.get(model)
+        if p:
+            entry["covariates"] = entity_covariates(p, ((run.manifest() or {}).get("catalog") or {}).get("source"))
         if p and truth:
             entry["recovery"] = spearman_link(truth["utilities"], p)
         sub = frame[frame.model == model] if not frame.empty else frame

@@ -173,6 +173,17 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
                 h.add("<tr>" + h.text(method) + "".join(h.cell("models", label, "checks", "position_bias", method, k)
                                                         for k in ("rate", "low", "high", "p_value")) + "</tr>")
             h.add("</table>")
+        cov = entry.get("covariates") or {}
+        if cov:
+            h.add("<h3>Entity covariates of preference (exploratory; unit: entity)</h3><table><tr><th>covariate</th>"
+                  "<th>test</th><th>ρ</th><th>low</th><th>high</th><th>p</th></tr>")
+            for name in ("name length", "description length"):
+                h.add("<tr>" + h.text(name) + h.text("Spearman over entities") + "".join(
+                    h.cell("models", label, "covariates", name, k) for k in ("rho", "low", "high", "p")) + "</tr>")
+            if "cause" in cov:
+                h.add("<tr>" + h.text(f"cause ({cov['cause']['causes']} with 2+ entities)") + h.text("Kruskal–Wallis")
+                      + "<td colspan=3></td>" + h.cell("models", label, "covariates", "cause", "p") + "</tr>")
+            h.add("</table>")
         agreement = [m for m in ("pairwise", "active") if f"{m}_vs_ranking" in checks]
         if agreement:
             h.add("<h3>Preference methods agree? (unit: entity)</h3><table><tr><th>method</th><th>vs</th>"

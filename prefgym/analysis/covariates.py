@@ -1,0 +1,45 @@
+"""Entity covariates: what else distinguishes the entities a model prefers.
+
+A preference that tracks name length, description length or cause is a preference a behaviour
+may follow for that reason instead; a reader needs to see it before reading a link as the model
+favouring *those* entities. Each is tested with the entity as the unit: Spearman over entities
+for the lengths, Kruskal–Wallis over causes (each entity's first tag) for the cause.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from prefgym.analysis.stats import spearman_link
+from prefgym.entities import load_catalog
+from prefgym.entities.sample import stratum
+from prefgym.errors import ConfigError
+
+
+def entity_covariates(prefs: dict[str, float], catalog_source: str | None) -> dict[str, Any] | None:
+    """None when the run's catalog file is not where the manifest says (a run moved elsewhere)."""
+    if not prefs or not catalog_source or not Path(catalog_source).is_file():
+        return None
+    try:
+        catalog = load_catalog(catalog_source)
+    except ConfigError:
+        return None
+    entities = {e.id: e for e in catalog.entities if e.id in prefs}
+    if len(entities) < 4:
+        return None
+    out: dict[str, Any] = {
+        "name length": spearman_link(prefs, {k: float(len(e.name)) for k, e in entities.items()}),
+        "description length": spearman_link(prefs, {k: float(len(e.description)) for k, e in entities.items()}),
+    }
+    groups: dict[str, list[float]] = defaultdict(list)
+    for k, e in entities.items():
+        groups[stratum(e)].append(prefs[k])
+    several = [g for g in groups.values() if len(g) >= 2]
+    if len(several) >= 2:
+        from scipy import stats as st
+
+        out["cause"] = {"p": float(st.kruskal(*several).pvalue), "causes": len(several),
+                        "means": {c: sum(v) / len(v) for c, v in sorted(groups.items())}}
+    return out
