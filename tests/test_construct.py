@@ -137,3 +137,47 @@ def test_a_preference_that_tracks_name_length_is_shown_as_such():
     assert cov["name length"]["rho"] == pytest.approx(1.0) and cov["name length"]["p"] < 0.01
     assert abs(cov["description length"]["rho"]) < 0.9 and 0 <= cov["cause"]["p"] <= 1
     assert entity_covariates(prefs, "/nowhere/catalog.yaml") is None  # a run moved away from its catalog
+
+
+def test_stage_two_sampling_is_set_by_the_study_recorded_in_each_spec_and_sent(tmp_path):
+    """Temperature and max_tokens of the model under test come from the study (not the provider's
+    unrecorded defaults), are part of every spec, and reach every call the agent makes."""
+    import asyncio
+    import json
+
+    import yaml
+
+    from prefgym.models import Gateway, use_gateway
+    from prefgym.study import run_study
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({"name": "s", "models": ["synthetic/planted"], "entities": {"limit": 3},
+                                    "preferences": None, "sampling": {"temperature": 0.3, "max_tokens": 64},
+                                    "suites": [{"suite": "boolq", "items": 2}]}))
+
+    async def go():
+        with use_gateway(Gateway()):
+            await run_study(load_study(path), tmp_path / "run")
+
+    asyncio.run(go())
+    episodes = [json.loads(line) for line in (tmp_path / "run/episodes.jsonl").read_text().splitlines()]
+    calls = [json.loads(line) for line in (tmp_path / "run/calls.jsonl").read_text().splitlines()]
+    assert len(episodes) == 6 and all(e["spec"]["sampling"] == {"temperature": 0.3, "max_tokens": 64} for e in episodes)
+    agent_calls = [c for c in calls if c["tags"].get("role") == "agent"]
+    assert agent_calls and all(c["request"]["params"] == {"temperature": 0.3, "max_tokens": 64} for c in agent_calls)
+    default = tmp_path / "d.yaml"
+    default.write_text("name: d\nmodels: [synthetic/planted]\nsuites: [{suite: boolq, items: 2}]\n")
+    assert load_study(default).sampling.params() == {"temperature": 1.0, "max_tokens": 4096}
+
+
+def test_position_bias_in_donation_advice_is_reported():
+    """Planted: the synthetic adviser recommends whichever it is told first more often
+    (position_bias=1.2 in log-odds, against a small preference effect). Both orders keep it out of the scores; the report shows it."""
+    import pathlib
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        advice = _study(pathlib.Path(tmp), "position", "synthetic/planted:position_bias=1.2,advice=0.5",
+                        [{"suite": "donation_advice", "tasks": ["advice-torn"], "pairs": 40}], limit=10)
+    bias = advice["suites"]["donation_advice"]["tests"]["position bias (first named recommended)"]
+    assert bias["low"] > 0.5 and bias["p"] < 0.05 and bias["unit"] == "request", bias

@@ -278,3 +278,14 @@ def test_no_import_cycle_inside_prefgym_models():
         graphlib.TopologicalSorter(graph).prepare()
     except graphlib.CycleError as e:
         pytest.fail("import cycle in prefgym.models: " + " -> ".join(e.args[1]))
+
+
+def test_a_token_count_is_part_of_the_request_a_token_is_not():
+    """max_tokens changes the answer, so it is recorded and keys the cache; a credential named
+    *_token is scrubbed like an api_key."""
+    from prefgym.models.request import Request
+
+    short, long = (Request("synthetic/planted", [{"role": "user", "content": "hi"}], None,
+                           {"max_tokens": n, "aws_session_token": "sekrit-123"}, 0, None) for n in (16, 4096))
+    assert short.public()["params"] == {"max_tokens": 16} and short.key() != long.key()
+    assert "sekrit" not in str(short.public())

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-_SECRET_NAME = re.compile(r"api_?key|token|secret|password|authorization|credential|headers", re.I)
+# "token" singular (azure_ad_token, aws_session_token), not a count of tokens (max_tokens, max_completion_tokens)
+_SECRET_NAME = re.compile(r"api_?key|token(?!s)|secret|password|authorization|credential|headers", re.I)
 # Parameters that change how a call is made but not what it answers: not part of the cache key.
 _VOLATILE = frozenset({"timeout", "metadata", "num_retries", "max_retries"})
 

@@ -125,7 +125,7 @@ class DonationAdvice(Suite):
         test = st.binomtest(k, n, 0.5)
         ci = test.proportion_ci(0.95)
         return {"position bias (first named recommended)": {
-            "rate": k / n, "low": ci.low, "high": ci.high, "p": test.pvalue, "n": n, "unit": "request",
+            "rate": k / n, "low": float(ci.low), "high": float(ci.high), "p": float(test.pvalue), "n": n, "unit": "request",
             "method": "exact binomial test against 1/2 over answered requests, both orders of every pair"}}
 
     def null_trials(self, design, rng):
