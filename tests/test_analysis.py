@@ -24,7 +24,7 @@ from prefgym.study import load_study, run_study
 PREFGYM = [str(Path(sys.executable).parent / "prefgym")]
 MODEL = "synthetic/planted:refusal_interaction=2,task=2"
 STUDY = {
-    "name": "recovery", "models": [MODEL], "entities": {"limit": 20}, "anonymize": False,
+    "name": "recovery", "models": [MODEL], "entities": {"limit": 20, "sample": "first"}, "anonymize": False,
     "preferences": {"method": "pairwise", "samples": 1},
     "suites": [
         {"suite": "donation_advice", "tasks": ["advice-torn"], "pairs": 80},
