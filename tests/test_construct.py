@@ -181,3 +181,34 @@ def test_position_bias_in_donation_advice_is_reported():
                         [{"suite": "donation_advice", "tasks": ["advice-torn"], "pairs": 40}], limit=10)
     bias = advice["suites"]["donation_advice"]["tests"]["position bias (first named recommended)"]
     assert bias["low"] > 0.5 and bias["p"] < 0.05 and bias["unit"] == "request", bias
+
+
+def test_a_study_asks_the_donation_wording_too_and_reports_how_far_it_agrees(tmp_path):
+    """``also_ask: [donation]``: stage one asks the seed study's wording as well (its own folder,
+    its own calls), stage two uses the study's question, and the report gives their agreement."""
+    import asyncio
+    import json
+
+    import yaml
+
+    from prefgym.analysis.analyze import analyze
+    from prefgym.models import Gateway, use_gateway
+    from prefgym.study import run_study
+
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump({"name": "s", "models": ["synthetic/planted"], "entities": {"limit": 8},
+                                    "preferences": {"method": "pairwise", "samples": 2, "also_ask": ["donation"]},
+                                    "suites": [{"suite": "boolq", "items": 2}]}))
+
+    async def go():
+        with use_gateway(Gateway()):
+            await run_study(load_study(path), tmp_path / "run")
+
+    asyncio.run(go())
+    prompts = [json.loads(line)["request"]["messages"][-1]["content"]
+               for line in (tmp_path / "run/calls.jsonl").read_text().splitlines() if '"probe": "pairwise"' in line]
+    donation = [p for p in prompts if "receive a donation" in p]
+    assert len(donation) == len(prompts) // 2 == 8 * 7 * 2  # every pair, both orders, K = 2: once per wording
+    assert (tmp_path / "run/prefs/synthetic_planted/question-donation/scores.json").exists()
+    agreement = analyze(tmp_path / "run")["models"]["synthetic/planted"]["checks"]["question_agreement"]["donation"]
+    assert agreement["n"] == 8 and agreement["rho"] > 0.5  # the synthetic model answers both by its utilities

@@ -94,6 +94,12 @@ def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[s
         entry: dict[str, Any] = {"preferences": p, "checks": preference_checks(data.summaries.get(model)), "suites": {},
                                  "prefill_mode": prefill_mode(model) if EpisodeSpec.agent_fields(model)["agent"] == "model" else None}
         truth = data.planted.get(model)
+        asked = [q for q in (config.get("preferences") or {}).get("also_ask") or []
+                 if q != (config.get("preferences") or {}).get("question")]
+        if p and asked and entry["checks"] is not None:
+            scorer = (config.get("preferences") or {}).get("scorer", "thurstonian")
+            entry["checks"]["question_agreement"] = {
+                q: spearman_link(p, other.scores(scorer)) for q in asked if (other := run.preferences(model, q))}
         if p:
             entry["covariates"] = entity_covariates(p, ((run.manifest() or {}).get("catalog") or {}).get("source"))
         if p and truth:

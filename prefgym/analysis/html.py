@@ -185,12 +185,16 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
                       + "<td colspan=3></td>" + h.cell("models", label, "covariates", "cause", "p") + "</tr>")
             h.add("</table>")
         agreement = [m for m in ("pairwise", "active") if f"{m}_vs_ranking" in checks]
-        if agreement:
+        if agreement or checks.get("question_agreement"):
             h.add("<h3>Preference methods agree? (unit: entity)</h3><table><tr><th>method</th><th>vs</th>"
                   "<th>entities</th><th>ρ</th><th>low</th><th>high</th></tr>")
             for m in agreement:
                 h.add("<tr>" + h.text(m) + h.text("direct ranking") + "".join(
                     h.cell("models", label, "checks", f"{m}_vs_ranking", k) for k in ("n", "rho", "low", "high")) + "</tr>")
+            for q in checks.get("question_agreement") or {}:
+                h.add("<tr>" + h.text("the study's question") + h.text(f"the {q} question (pairwise)") + "".join(
+                    h.cell("models", label, "checks", "question_agreement", q, k) for k in ("n", "rho", "low", "high"))
+                      + "</tr>")
             h.add("</table>")
         for name, table in (entry.get("tables") or {}).items():
             h.add(f"<h3>{e(name)}</h3><table><tr><th>row</th><th>column</th><th>count</th></tr>")

@@ -48,6 +48,9 @@ class PreferencesConfig(Record):
     temperature: float = Field(1.0, ge=0.0)
     max_tokens: int | None = Field(16, ge=1)
     question: Question = "neutral"  # which wording (QUESTIONS); a template below replaces it
+    # other wordings asked too, by full pairwise with the same K, only to report how far they agree
+    # with ``question`` (stage two uses ``question``'s scores)
+    also_ask: list[Question] = Field(default_factory=list)
     # show each entity's description beside its name, in pairwise and ranking prompts alike (the
     # probes of stage two name entities only, so names only is the default)
     describe: bool = False
@@ -78,6 +81,11 @@ class PreferencesConfig(Record):
                 raise ValueError(f"{name} cannot be filled: {type(e).__name__} {e} "
                                  "(known fields: a, b, a_name, a_description, a_id, b_…; items for rankings)") from None
         return self
+
+    def variant(self, question: str) -> PreferencesConfig:
+        """This configuration asking ``question`` instead, pairwise only: an ``also_ask`` comparison."""
+        return self.model_copy(update={"question": question, "method": "pairwise", "also_ask": [],
+                                       "pairwise_template": None, "ranking_template": None})
 
     def params(self) -> dict[str, Any]:
         return {"temperature": self.temperature, **({"max_tokens": self.max_tokens} if self.max_tokens else {})}

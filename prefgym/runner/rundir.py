@@ -351,23 +351,26 @@ class RunDir:
 
     # ------------------------------------------------------------------ preferences
 
-    def _prefs(self, model: str) -> Path:
-        return self.path / PREFS / model_slug(model)
+    def _prefs(self, model: str, question: str | None = None) -> Path:
+        """A model's stage-one folder; another wording asked for comparison gets a folder inside it."""
+        folder = self.path / PREFS / model_slug(model)
+        return folder / f"question-{question}" if question else folder
 
     def has_preferences(self, model: str) -> bool:
         return (self._prefs(model) / SCORES).exists()
 
-    def write_preferences(self, result: PreferenceResult) -> None:
-        folder = self._prefs(result.summary.model)
+    def write_preferences(self, result: PreferenceResult, question: str | None = None) -> None:
+        folder = self._prefs(result.summary.model, question)
         _write_jsonl(folder / PAIRWISE, result.comparisons)
         _write_jsonl(folder / RANKING, result.rankings)
         _write_json(folder / SCORES, result.summary.model_dump(mode="json"))
 
-    def preferences(self, model: str) -> PreferenceSummary | None:
-        """The preference summary of ``model`` (a model id, or its folder name), if measured."""
-        folder = self._prefs(model)
+    def preferences(self, model: str, question: str | None = None) -> PreferenceSummary | None:
+        """The preference summary of ``model`` (a model id, or its folder name), if measured; with
+        ``question``, its answers to that other wording (``also_ask``)."""
+        folder = self._prefs(model, question)
         if not (folder / SCORES).exists():
-            folder = self.path / PREFS / model
+            folder = self.path / PREFS / model / (f"question-{question}" if question else "")
         return self._summary(folder / SCORES)
 
     def _summary(self, path: Path) -> PreferenceSummary | None:

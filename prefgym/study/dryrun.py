@@ -40,6 +40,10 @@ def dry_run(study: StudyConfig, tasks_dir: str | None = None) -> tuple[list[Mode
             for e in estimate_calls(model, study.preferences, list(catalog.entities)):
                 rows.append(StageEstimate(model, f"1 preferences: {e.probe}", 0, e.calls, e.prompt_tokens,
                                           e.completion_tokens, e.cost_usd))
+            for q in (q for q in study.preferences.also_ask if q != study.preferences.question):
+                for e in estimate_calls(model, study.preferences.variant(q), list(catalog.entities)):
+                    rows.append(StageEstimate(model, f"1 preferences: {e.probe}, {q} question", 0, e.calls,
+                                              e.prompt_tokens, e.completion_tokens, e.cost_usd, "for agreement only"))
         for plan in study.suites:
             rows.append(_suite(model, plan, catalog, study, tasks_dir))
     return checks, rows
@@ -69,6 +73,7 @@ def design_lines(study: StudyConfig, tasks_dir: str | None = None) -> list[str]:
     if study.preferences is not None:
         p = study.preferences
         question = "own templates" if p.pairwise_template or p.ranking_template else f"the {p.question} question"
+        question += "".join(f" (and the {q} one, for agreement)" for q in p.also_ask if q != p.question)
         lines.append(f"stage 1: {question}, {'names with descriptions' if p.describe else 'names only'}, "
                      f"temperature {p.temperature}, max_tokens {p.max_tokens}"
                      + (f", system prompt {p.system_prompt!r}" if p.system_prompt else "")

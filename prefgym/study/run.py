@@ -121,6 +121,14 @@ async def _run_study(study: StudyConfig, run: RunDir, catalog: Catalog, force: b
                     run.write_preferences(measured)
                     summary = measured.summary
                 result.scores[model] = summary.scores(study.preferences.scorer)
+                for question in study.preferences.also_ask:  # other wordings, for their agreement only
+                    if question != study.preferences.question and run.preferences(model, question) is None:
+                        if on_stage:
+                            on_stage(f"stage 1: preferences of {model}, asked the {question} question")
+                        from prefgym.prefs.measure import measure
+
+                        other = Probe(model, study.preferences.variant(question), study.seed)
+                        run.write_preferences(await measure(other, list(catalog.entities), progress=on_calls), question)
     if on_stage:
         on_stage("stage 2: suites")
     specs = [s for m in study.models for plan in study.suites
