@@ -21,7 +21,7 @@ import pandas as pd
 from prefgym.analysis.behaviour import per_entity, trial_counts
 from prefgym.analysis.checks import coverage, preference_checks, suite_tables
 from prefgym.analysis.controls import control_contrasts
-from prefgym.analysis.covariates import entity_covariates
+from prefgym.analysis.covariates import covariate_values, entity_covariates
 from prefgym.analysis.data import RunData, load_run
 from prefgym.analysis.planted import planted_check
 from prefgym.analysis.stats import adjust, contrast, spearman_link
@@ -81,7 +81,8 @@ def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[s
     names = labels(models, anonymize)
     prefs = {m: data.preferences(m) for m in models}
     frame = trial_frame(episodes, {m: p for m, p in prefs.items() if p})
-    fitted = trial_models(frame)
+    catalog_source = ((run.manifest() or {}).get("catalog") or {}).get("source")
+    fitted = trial_models(frame, covariates=covariate_values(catalog_source))
     by_model_suite: dict[tuple[str, str], list[Episode]] = defaultdict(list)
     for e in episodes:
         by_model_suite[(e.spec.actor, e.spec.suite)].append(e)
@@ -101,7 +102,7 @@ def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[s
             entry["checks"]["question_agreement"] = {
                 q: spearman_link(p, other.scores(scorer)) for q in asked if (other := run.preferences(model, q))}
         if p:
-            entry["covariates"] = entity_covariates(p, ((run.manifest() or {}).get("catalog") or {}).get("source"))
+            entry["covariates"] = entity_covariates(p, catalog_source)
         if p and truth:
             entry["recovery"] = spearman_link(truth["utilities"], p)
         sub = frame[frame.model == model] if not frame.empty else frame

@@ -18,6 +18,18 @@ from prefgym.entities.sample import stratum
 from prefgym.errors import ConfigError
 
 
+def covariate_values(catalog_source: str | None) -> dict[str, dict[str, float]] | None:
+    """name → entity → value, for the trial models' adjustment (None without the run's catalog)."""
+    if not catalog_source or not Path(catalog_source).is_file():
+        return None
+    try:
+        catalog = load_catalog(catalog_source)
+    except ConfigError:
+        return None
+    return {"name_len": {e.id: float(len(e.name)) for e in catalog.entities},
+            "desc_len": {e.id: float(len(e.description)) for e in catalog.entities}}
+
+
 def entity_covariates(prefs: dict[str, float], catalog_source: str | None) -> dict[str, Any] | None:
     """None when the run's catalog file is not where the manifest says (a run moved elsewhere)."""
     if not prefs or not catalog_source or not Path(catalog_source).is_file():

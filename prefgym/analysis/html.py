@@ -120,17 +120,19 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
                 cells = ("".join(h.cell("models", label, "suites", suite, "links", name, k) for k in ("n", "rho", "low", "high", "p"))
                          if link else "<td colspan=5>no preference scores</td>")
                 h.add("<tr>" + h.text(suite) + h.text(name) + cells + h.cell("models", label, "suites", suite, "trials", "episodes") + "</tr>")
-        h.add("</table><h3>Trial-level models (unit: entity)</h3><table><tr><th>suite</th><th>formula</th><th>term</th>"
+        h.add("</table><h3>Trial-level models (unit: entity; each also adjusted for the entities' name and description "
+              "lengths, standardised, where the run's catalog is at hand)</h3><table><tr><th>suite</th><th>formula</th><th>term</th>"
               "<th>coefficient</th><th>low</th><th>high</th><th>p</th><th>trials</th><th>entities</th></tr>")
         for suite, s in entry["suites"].items():
             model = s.get("model") or {}
-            for term, c in (model.get("coefficients") or {}).items():
-                cells = ("".join(h.cell("models", label, "suites", suite, "model", "coefficients", term, k)
-                                 for k in ("coef", "low", "high", "p"))
-                         if c.get("estimable", True) else f"<td colspan=4>{e(c['note'])}</td>")
-                h.add("<tr>" + h.text(suite) + h.text(model["formula"]) + h.text(term) + cells
-                      + h.cell("models", label, "suites", suite, "model", "n")
-                      + h.cell("models", label, "suites", suite, "model", "entities") + "</tr>")
+            for path, fit in ((("model",), model), (("model", "adjusted"), model.get("adjusted") or {})):
+                for term, c in (fit.get("coefficients") or {}).items():
+                    cells = ("".join(h.cell("models", label, "suites", suite, *path, "coefficients", term, k)
+                                     for k in ("coef", "low", "high", "p"))
+                             if c.get("estimable", True) else f"<td colspan=4>{e(c['note'])}</td>")
+                    h.add("<tr>" + h.text(suite) + h.text(fit["formula"]) + h.text(term) + cells
+                          + h.cell("models", label, "suites", suite, "model", "n")
+                          + h.cell("models", label, "suites", suite, "model", "entities") + "</tr>")
         h.add("</table><h3>Most vs least preferred entities (unit: entity means)</h3><table><tr><th>suite</th><th>k</th><th>difference</th><th>low</th>"
               "<th>high</th><th>Cohen's d</th><th>p</th><th>minimum detectable difference</th></tr>")
         for suite, s in entry["suites"].items():

@@ -128,6 +128,9 @@ def entity_permutation_p(formula: str, data: pd.DataFrame, *, n_perm: int = N_PE
     if "entity_b" in data:
         b = data.entity_b.map(index).fillna(0).astype(int).to_numpy()
         env["pref_b"] = shuffled[:, b]
+    for t in terms:  # entity covariates (an adjusted model): fixed, only preference is shuffled
+        if t not in env and t in data:
+            env[t] = np.broadcast_to(data[t].to_numpy(float)[None, :], env["pref"].shape)
     X = np.stack([np.broadcast_to(_term(t, env), env["pref"].shape) for t in terms], axis=2)  # (P, n, k)
     y = data[y_name].to_numpy(float)
     codes = pd.factorize(data["item"])[0]
@@ -181,17 +184,43 @@ def entity_model(formula: str, data: pd.DataFrame, *, n_perm: int = N_PERMUTATIO
     return estimates(params, bse, ci, pd.Series({"Intercept": math.nan, **p}))
 
 
-def trial_models(frame: pd.DataFrame, *, n_perm: int = N_PERMUTATIONS) -> dict[str, dict[str, Any]]:
-    """model → suite → fitted coefficients (log-odds per SD of preference), with n, unit and model."""
+def with_covariates(frame: pd.DataFrame, covariates: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """The trial table with each entity's covariates (standardised over the catalog's entities):
+    ``name_len``, ``desc_len``, and ``…_b`` for the second entity of a pair."""
+    out = frame.copy()
+    for name, by_entity in covariates.items():
+        v = np.array(list(by_entity.values()), dtype=float)
+        z = {k: (x - v.mean()) / (v.std() or 1.0) for k, x in by_entity.items()}
+        out[name] = frame.entity.map(z)
+        out[f"{name}_b"] = frame.entity_b.map(z)
+    return out
+
+
+def trial_models(frame: pd.DataFrame, *, n_perm: int = N_PERMUTATIONS,
+                 covariates: dict[str, dict[str, float]] | None = None) -> dict[str, dict[str, Any]]:
+    """model → suite → fitted coefficients (log-odds per SD of preference), with n, unit and model;
+    with ``covariates`` (name → entity → value), also the model adjusted for them (``adjusted``)."""
     out: dict[str, dict[str, Any]] = {}
     if frame.empty:
         return out
+    if covariates:
+        frame = with_covariates(frame, covariates)
     for (model, suite), df in frame.groupby(["model", "suite"]):
         spec = get_suite(str(suite)).trial_model(df)
         if spec is None:
             continue
         formula, d = spec
-        out.setdefault(str(model), {})[str(suite)] = {
-            "formula": formula, "n": len(d), "entities": int(d.entity.nunique()) if len(d) else 0,
-            "unit": "entity", "method": ENTITY_MODEL, "coefficients": entity_model(formula, d, n_perm=n_perm)}
+        fitted = {"formula": formula, "n": len(d), "entities": int(d.entity.nunique()) if len(d) else 0,
+                  "unit": "entity", "method": ENTITY_MODEL, "coefficients": entity_model(formula, d, n_perm=n_perm)}
+        if covariates:
+            pair = d.entity_b.notna().any()
+            extra = [name for c in covariates for name in ((c, f"{c}_b") if pair else (c,))]
+            adjusted = d.dropna(subset=extra)
+            if len(adjusted) == len(d):
+                formula_adj = formula + "".join(f" + {c}" for c in extra)
+                coefficients = entity_model(formula_adj, adjusted, n_perm=n_perm)
+                for c in extra if coefficients else ():  # shuffling preference tests preference, not these
+                    coefficients[c]["p"] = math.nan
+                fitted["adjusted"] = {"formula": formula_adj, "coefficients": coefficients}
+        out.setdefault(str(model), {})[str(suite)] = fitted
     return out
