@@ -14,6 +14,6 @@ demo: setup
 test: setup
 	.venv/bin/python -m pytest
 
-# what needs no Docker, browser or local model, on both cores: about a minute and a half
+# what needs no Docker, browser or local model, on both cores: about three minutes
 test-fast: setup-fast
 	.venv/bin/python -m pytest -m "not docker and not browser and not local_model" -n 2
