@@ -129,14 +129,14 @@ def test_a_planted_framing_effect_is_recovered_by_the_control_contrast(tmp_path)
 
 
 def test_a_preference_that_tracks_name_length_is_shown_as_such():
-    from prefgym.analysis.covariates import entity_covariates
+    from prefgym.analysis.covariates import entity_covariates, run_catalog
 
     catalog = default_catalog()
     prefs = {e.id: float(len(e.name)) for e in catalog.entities[:30]}
-    cov = entity_covariates(prefs, catalog.source)
+    cov = entity_covariates(prefs, run_catalog(catalog.source))
     assert cov["name length"]["rho"] == pytest.approx(1.0) and cov["name length"]["p"] < 0.01
     assert abs(cov["description length"]["rho"]) < 0.9 and 0 <= cov["cause"]["p"] <= 1
-    assert entity_covariates(prefs, "/nowhere/catalog.yaml") is None  # a run moved away from its catalog
+    assert entity_covariates(prefs, run_catalog("/nowhere/catalog.yaml")) is None  # a run moved away from its catalog
 
 
 def test_stage_two_sampling_is_set_by_the_study_recorded_in_each_spec_and_sent(tmp_path):

@@ -21,7 +21,7 @@ import pandas as pd
 from prefgym.analysis.behaviour import per_entity, trial_counts
 from prefgym.analysis.checks import coverage, preference_checks, suite_tables
 from prefgym.analysis.controls import control_contrasts
-from prefgym.analysis.covariates import covariate_values, entity_covariates
+from prefgym.analysis.covariates import covariate_values, entity_covariates, run_catalog
 from prefgym.analysis.data import RunData, load_run
 from prefgym.analysis.planted import planted_check
 from prefgym.analysis.stats import adjust, contrast, spearman_link
@@ -81,8 +81,11 @@ def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[s
     names = labels(models, anonymize)
     prefs = {m: data.preferences(m) for m in models}
     frame = trial_frame(episodes, {m: p for m, p in prefs.items() if p})
-    catalog_source = ((run.manifest() or {}).get("catalog") or {}).get("source")
-    fitted = trial_models(frame, covariates=covariate_values(catalog_source))
+    manifest = run.manifest() or {}
+    catalog = run_catalog((manifest.get("catalog") or {}).get("source"))
+    fitted = trial_models(frame, covariates=covariate_values(catalog))
+    asking = config.get("preferences") or {}
+    also_asked = [q for q in asking.get("also_ask") or [] if q != asking.get("question")]
     by_model_suite: dict[tuple[str, str], list[Episode]] = defaultdict(list)
     for e in episodes:
         by_model_suite[(e.spec.actor, e.spec.suite)].append(e)
@@ -95,14 +98,12 @@ def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[s
         entry: dict[str, Any] = {"preferences": p, "checks": preference_checks(data.summaries.get(model)), "suites": {},
                                  "prefill_mode": prefill_mode(model) if EpisodeSpec.agent_fields(model)["agent"] == "model" else None}
         truth = data.planted.get(model)
-        asked = [q for q in (config.get("preferences") or {}).get("also_ask") or []
-                 if q != (config.get("preferences") or {}).get("question")]
-        if p and asked and entry["checks"] is not None:
-            scorer = (config.get("preferences") or {}).get("scorer", "thurstonian")
+        if p and also_asked and entry["checks"] is not None:
+            scorer = asking.get("scorer", "thurstonian")
             entry["checks"]["question_agreement"] = {
-                q: spearman_link(p, other.scores(scorer)) for q in asked if (other := run.preferences(model, q))}
+                q: spearman_link(p, other.scores(scorer)) for q in also_asked if (other := run.preferences(model, q))}
         if p:
-            entry["covariates"] = entity_covariates(p, catalog_source)
+            entry["covariates"] = entity_covariates(p, catalog)
         if p and truth:
             entry["recovery"] = spearman_link(truth["utilities"], p)
         sub = frame[frame.model == model] if not frame.empty else frame
@@ -127,7 +128,7 @@ def analyze(data: RunData | str | Path, anonymize: bool | None = None) -> dict[s
 
     stats["primary"] = _primary(stats, config, models, names)
     stats["cross_model"] = cross_model(prefs, names)
-    stats["config_changes"] = config_changes(run.manifest() or {})
+    stats["config_changes"] = config_changes(manifest)
     stats["names"] = data.names()
     return stats
 

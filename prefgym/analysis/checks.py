@@ -20,9 +20,7 @@ def preference_checks(summary: PreferenceSummary | None) -> dict[str, Any] | Non
         return None
     out: dict[str, Any] = {"position_bias": {m: pb.model_dump(mode="json") for m, pb in summary.position_bias().items()}}
     for method in FITTED_METHODS:
-        rho = summary.method_agreement(method)
-        if rho is not None:
-            out[f"{method}_vs_ranking_rho"] = rho
+        if summary.method_agreement(method) is not None:
             fitted = {e: r.fitted(method)["thurstonian"].value for e, r in summary.entities.items()
                       if r.fitted(method) is not None}
             ranked = {e: -r.ranking.mean_rank for e, r in summary.entities.items() if r.ranking is not None}

@@ -13,38 +13,39 @@ from pathlib import Path
 from typing import Any
 
 from prefgym.analysis.stats import spearman_link
-from prefgym.entities import load_catalog
+from prefgym.entities import Catalog, load_catalog
 from prefgym.entities.sample import stratum
 from prefgym.errors import ConfigError
 
 
-def covariate_values(catalog_source: str | None) -> dict[str, dict[str, float]] | None:
-    """name → entity → value, for the trial models' adjustment (None without the run's catalog)."""
-    if not catalog_source or not Path(catalog_source).is_file():
+def run_catalog(source: str | None) -> Catalog | None:
+    """The run's catalog, read once for both uses below (None when it is not where the manifest
+    says: a run moved elsewhere)."""
+    if not source or not Path(source).is_file():
         return None
     try:
-        catalog = load_catalog(catalog_source)
+        return load_catalog(source)
     except ConfigError:
+        return None
+
+
+def covariate_values(catalog: Catalog | None) -> dict[str, dict[str, float]] | None:
+    """name → entity → value, for the trial models' adjustment."""
+    if catalog is None:
         return None
     return {"name_len": {e.id: float(len(e.name)) for e in catalog.entities},
             "desc_len": {e.id: float(len(e.description)) for e in catalog.entities}}
 
 
-def entity_covariates(prefs: dict[str, float], catalog_source: str | None) -> dict[str, Any] | None:
-    """None when the run's catalog file is not where the manifest says (a run moved elsewhere)."""
-    if not prefs or not catalog_source or not Path(catalog_source).is_file():
-        return None
-    try:
-        catalog = load_catalog(catalog_source)
-    except ConfigError:
+def entity_covariates(prefs: dict[str, float], catalog: Catalog | None) -> dict[str, Any] | None:
+    if not prefs or catalog is None:
         return None
     entities = {e.id: e for e in catalog.entities if e.id in prefs}
     if len(entities) < 4:
         return None
-    out: dict[str, Any] = {
-        "name length": spearman_link(prefs, {k: float(len(e.name)) for k, e in entities.items()}),
-        "description length": spearman_link(prefs, {k: float(len(e.description)) for k, e in entities.items()}),
-    }
+    lengths = covariate_values(catalog)  # spearman_link pairs them with prefs by entity
+    out: dict[str, Any] = {"name length": spearman_link(prefs, lengths["name_len"]),
+                           "description length": spearman_link(prefs, lengths["desc_len"])}
     groups: dict[str, list[float]] = defaultdict(list)
     for k, e in entities.items():
         groups[stratum(e)].append(prefs[k])
