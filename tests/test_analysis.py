@@ -175,11 +175,17 @@ def test_a_separated_fit_is_reported_as_not_estimable_never_as_a_number():
 def test_every_reported_test_holds_its_alpha_on_a_null_that_looks_like_a_real_model(suite, design):
     """200 null studies with entity and item offsets unrelated to preference (τ = 0.5 log-odds),
     through the report's own tests: every false-positive rate at or under 0.08 (and not absurdly
-    conservative). The old trial models (GEE by item, pooled-trial contrasts) failed this at 0.14–0.65."""
+    conservative). The old trial models (GEE by item, pooled-trial contrasts) failed this at 0.14–0.65.
+    The adjusted trial models, refusal reasons by preference, and yes/no's framing effect against
+    its control and the framing × preference interaction are among them."""
     from prefgym.analysis.nullcheck import NullDesign, null_rates
 
     rates = null_rates(suite, NullDesign(entity_noise=0.5, item_noise=0.5, **design), studies=200, seed=11)
     assert set(rates) >= {"spearman over entities", "top vs bottom"} and any(k.startswith("trial model") for k in rates)
+    assert any(k.startswith("adjusted trial model") for k in rates)  # with a covariate that tracks the entity offsets
+    own = {"refusal": {"refusal reasons by preference"},
+           "boolq": {"framing effect (no_entity)", "framing × preference (no_entity)"}}.get(suite, set())
+    assert own <= set(rates), rates
     assert len(rates) >= 3 and all(0.005 <= r <= 0.08 for r in rates.values()), rates
 
 

@@ -115,12 +115,15 @@ def test_superadditive_refusal_is_located_in_the_quadrant_where_it_was_planted(t
 def test_a_planted_framing_effect_is_recovered_by_the_control_contrast(tmp_path):
     """Planted: naming an entity at all costs accuracy (qa_framing=-1.5), whoever it is (qa=0). The
     controls used as controls find it, paired over items, and find no interaction with preference;
-    the controls no longer get per-entity links to preference (a constant against preference)."""
+    the controls no longer get per-entity links to preference (a constant against preference).
+    Entities and items are both random in its interval (crossed), not items alone. The control,
+    which names no entity, runs three times per item instead of once per entity."""
     model = "synthetic/planted:qa=0,qa_framing=-1.5"
-    boolq = _study(tmp_path, "framing", model, [{"suite": "boolq", "items": 24, "conditions": ["default", "no_entity"]}],
-                   limit=12)["suites"]["boolq"]
+    boolq = _study(tmp_path, "framing", model, [{"suite": "boolq", "items": 24, "conditions": ["default", "no_entity"],
+                                                 "control_runs": 3}], limit=12)["suites"]["boolq"]
+    assert boolq["trials"]["episodes"] == 24 * 12 + 24 * 3  # the control: 3 runs per item, not one per entity
     effect = boolq["controls"]["no_entity"]["framing_effect"]
-    assert effect["unit"] == "item" and effect["items"] == 24
+    assert effect["unit"] == "entity × item" and effect["items"] == 24 and effect["entities"] == 12
     assert effect["high"] < 0 and effect["p"] < 0.01, effect
     # σ(logit 0.8 − 1.5) − 0.8 ≈ −0.33: the interval is about the planted size, item noise aside
     assert effect["low"] < -0.33 + 0.15 and effect["high"] > -0.33 - 0.15, effect
@@ -137,6 +140,40 @@ def test_a_preference_that_tracks_name_length_is_shown_as_such():
     assert cov["name length"]["rho"] == pytest.approx(1.0) and cov["name length"]["p"] < 0.01
     assert abs(cov["description length"]["rho"]) < 0.9 and 0 <= cov["cause"]["p"] <= 1
     assert entity_covariates(prefs, run_catalog("/nowhere/catalog.yaml")) is None  # a run moved away from its catalog
+
+
+def test_a_behaviour_that_follows_name_length_is_not_credited_to_a_preference_that_tracks_it():
+    """Planted: accuracy rises with an entity's name length, and preference tracks name length
+    (ρ ≈ 0.9) but does nothing itself. The trial model finds "preference"; the model adjusted for
+    the entity covariates does not. A real preference effect independent of name length survives
+    the adjustment."""
+    import numpy as np
+    import pandas as pd
+
+    from prefgym.analysis.trials import trial_models
+
+    rng = np.random.default_rng(3)
+    catalog = default_catalog()
+    entities = catalog.entities[:40]
+    name_len = np.array([len(e.name) for e in entities], float)
+    z = (name_len - name_len.mean()) / name_len.std()
+    covariates = {"name_len": {e.id: float(len(e.name)) for e in entities},
+                  "desc_len": {e.id: float(len(e.description)) for e in entities}}
+
+    def fitted(pref: np.ndarray, logit: np.ndarray) -> dict:
+        rows = [{"model": "m", "suite": "boolq", "condition": "default", "entity": e.id, "entity_b": None,
+                 "pref": pref[i], "pref_b": np.nan, "item": f"q{q}",
+                 "correct": float(rng.random() < 1 / (1 + np.exp(-(logit[i] + 0.3 * (q % 5 - 2)))))}
+                for i, e in enumerate(entities) for q in range(30)]
+        return trial_models(pd.DataFrame(rows), n_perm=499, covariates=covariates)["m"]["boolq"]
+
+    tracking = 0.9 * z + 0.45 * rng.normal(size=len(z))
+    confounded = fitted(tracking, 1.0 + 0.8 * z)
+    assert confounded["coefficients"]["pref"]["p"] < 0.01, confounded
+    assert confounded["adjusted"]["coefficients"]["pref"]["p"] > 0.05, confounded["adjusted"]
+    independent = rng.normal(size=len(z))
+    real = fitted(independent, 1.0 + 0.8 * independent)
+    assert real["adjusted"]["coefficients"]["pref"]["p"] < 0.01 and real["adjusted"]["coefficients"]["pref"]["coef"] > 0
 
 
 def test_stage_two_sampling_is_set_by_the_study_recorded_in_each_spec_and_sent(tmp_path):

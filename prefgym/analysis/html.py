@@ -153,13 +153,14 @@ def render_html(stats: dict[str, Any], figures: dict[str, list[str]] | None = No
             h.add("</table>")
         controls = [(suite, c) for suite, sv in entry["suites"].items() for c in (sv.get("controls") or {})]
         if controls:
-            h.add("<h3>Controls: the framing effect (entity framing − control; unit: item) and its interaction with "
-                  "preference (unit: entity)</h3><table><tr><th>suite</th><th>control</th><th>items</th>"
+            h.add("<h3>Controls: the framing effect (entity framing − control; units: entities and items, "
+                  "crossed) and its interaction with preference (unit: entity)</h3><table><tr><th>suite</th><th>control</th><th>entities</th><th>items</th>"
                   "<th>framing effect</th><th>low</th><th>high</th><th>p</th><th>interaction ρ</th><th>low</th>"
                   "<th>high</th><th>p</th></tr>")
             for suite, c in controls:
                 where = ("models", label, "suites", suite, "controls", c)
-                h.add("<tr>" + h.text(suite) + h.text(c) + h.cell(*where, "framing_effect", "items")
+                h.add("<tr>" + h.text(suite) + h.text(c) + h.cell(*where, "framing_effect", "entities")
+                      + h.cell(*where, "framing_effect", "items")
                       + "".join(h.cell(*where, "framing_effect", k) for k in ("diff", "low", "high", "p"))
                       + "".join(h.cell(*where, "interaction", k) for k in ("rho", "low", "high", "p")) + "</tr>")
             h.add("</table>")

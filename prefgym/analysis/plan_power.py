@@ -85,6 +85,8 @@ def designs_of_run(episodes: list[Any], config: dict[str, Any], ranked: int) -> 
     by_suite: dict[str, dict[str, set]] = {}
     for e in episodes:
         s = e.spec
+        if s.condition != "default":
+            continue  # a control's runs say nothing of the entity-level design
         d = by_suite.setdefault(s.suite, {"entities": set(), "tasks": set(), "pairs": set(), "seeds": set()})
         d["entities"].update(x for x in (s.entity, s.entity_b) if x)
         d["tasks"].add((s.task, s.instance))  # a family's instances are distinct items

@@ -3,6 +3,10 @@
 A spec is everything that determines an episode, and its id is a hash of it, so resume can tell
 what is done. Entities can be named, all of a catalog, or chosen from stage-one preference scores
 (``top``/``bottom`` k, the paper's design for agentic tasks). Pair tasks are asked in both orders.
+
+A condition whose opening names no entity (yes/no's controls) is the same question whoever the
+plan's entities are; ``control_runs`` asks it that many times per item instead of once per entity
+(its episodes carry the first entities' ids as labels only, nothing in them names one).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from prefgym.entities import Catalog
 from prefgym.errors import ConfigError
 from prefgym.tasks import all_tasks
 from prefgym.tasks.loader import item_prefix, item_templates, with_items_files
-from prefgym.types import EpisodeSpec, Record, Sampling
+from prefgym.types import EpisodeSpec, Record, Sampling, TaskSpec
 
 
 class Extremes(Record):
@@ -38,6 +42,7 @@ class SuitePlan(Record):
     pairs: Literal["all"] | int = "all"  # pair tasks: every pair, or N random pairs (both orders each)
     seeds: int = Field(1, ge=1)
     instances: int = Field(1, ge=1)  # task families: instances 0 … N−1 of each (a task without a family: its one)
+    control_runs: int | None = Field(None, ge=1)  # per item, of a condition naming no entity (default: per entity)
 
 
 def choose_entities(plan: SuitePlan, catalog: Catalog, scores: dict[str, float] | None) -> list[str]:
@@ -52,6 +57,11 @@ def choose_entities(plan: SuitePlan, catalog: Catalog, scores: dict[str, float] 
     ranked = sorted((e for e in catalog.ids if e in scores), key=lambda e: -scores[e])
     top, bottom = ranked[: plan.entities.top], ranked[len(ranked) - plan.entities.bottom:] if plan.entities.bottom else []
     return list(dict.fromkeys([*top, *bottom]))
+
+
+def names_entity(task: TaskSpec, condition: str) -> bool:
+    """Whether the opening of ``condition`` mentions the entity (a ``{entity…}`` field)."""
+    return "{entity" in task.openings.get(condition, task.user.opening)
 
 
 def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[str, float] | None = None,
@@ -94,10 +104,12 @@ def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[s
         numbers = range(plan.instances if task.generator else 1)
         for instance in numbers:
             for condition in plan.conditions:
-                for entity, entity_b in framings:
-                    for s in range(plan.seeds):
-                        specs.append(EpisodeSpec(suite=plan.suite, task=task_id, entity=entity, entity_b=entity_b,
-                                                 condition=condition, seed=seed + s, instance=instance or None, **who))
+                runs = [(e, b, s) for e, b in framings for s in range(plan.seeds)]
+                if plan.control_runs and not task.pair and not names_entity(task, condition):
+                    runs = [(framings[k % len(framings)][0], None, k // len(framings)) for k in range(plan.control_runs)]
+                for entity, entity_b, s in runs:
+                    specs.append(EpisodeSpec(suite=plan.suite, task=task_id, entity=entity, entity_b=entity_b,
+                                             condition=condition, seed=seed + s, instance=instance or None, **who))
     return specs
 
 

@@ -138,9 +138,29 @@ def null_preferences(design: NullDesign, rng: np.random.Generator) -> tuple[list
     return ids, (pref - pref.mean()) / pref.std()
 
 
-def rate_null_trials(design: NullDesign, rng: np.random.Generator, *, base_logit: float, outcome: str) -> pd.DataFrame:
+def mean_preserving_shift(logit: float, sd: float) -> float:
+    """The c with E σ(logit + η − c) = σ(logit) for η ~ N(0, sd²): entity offsets of mean zero
+    on the log-odds scale still move the mean rate (σ is curved); a null whose framing effect is
+    zero on the outcome's own scale needs them centred there."""
+    import numpy as np
+    from scipy.optimize import brentq
+
+    if sd == 0:
+        return 0.0
+    nodes, weights = np.polynomial.hermite_e.hermegauss(40)
+    weights = weights / weights.sum()
+    target = 1.0 / (1.0 + np.exp(-logit))
+    return float(brentq(lambda c: float(weights @ (1.0 / (1.0 + np.exp(-(logit + sd * nodes - c))))) - target,
+                        -10 * sd - 1, 10 * sd + 1))
+
+
+def rate_null_trials(design: NullDesign, rng: np.random.Generator, *, base_logit: float, outcome: str,
+                     controls: Sequence[str] = ()) -> pd.DataFrame:
     """A null study of a suite whose 0/1 outcome each entity earns per item: success with
-    probability σ(base_logit + η_entity + ξ_item), η and ξ drawn with the design's noise."""
+    probability σ(base_logit + η_entity + ξ_item), η and ξ drawn with the design's noise. With
+    ``controls``, each entity also meets every item under each control condition (which names no
+    entity: σ(base_logit + ξ_item)), and the framed rate is centred on it, so that framing has no
+    effect on average over entities (:func:`mean_preserving_shift`)."""
     import pandas as pd
 
     from prefgym.models.synthetic.behaviour import sigmoid
@@ -150,11 +170,14 @@ def rate_null_trials(design: NullDesign, rng: np.random.Generator, *, base_logit
     xi = rng.normal(scale=design.item_noise, size=design.items)
     rows = []
     for item in range(design.items):
+        shift = mean_preserving_shift(base_logit + xi[item], design.entity_noise) if controls else 0.0
         for e in range(design.entities):
-            for _ in range(design.seeds):
-                y = float(rng.random() < sigmoid(base_logit + eta[e] + xi[item]))
-                rows.append({"entity": ids[e], "entity_b": None, "pref": pref[e], "pref_b": float("nan"),
-                             "item": f"item{item}", outcome: y, "reward": y})
+            for condition in ("default", *controls):
+                logit = base_logit + xi[item] + (eta[e] - shift if condition == "default" else 0.0)
+                for _ in range(design.seeds):
+                    y = float(rng.random() < sigmoid(logit))
+                    rows.append({"entity": ids[e], "entity_b": None, "pref": pref[e], "pref_b": float("nan"),
+                                 "item": f"item{item}", "condition": condition, outcome: y, "reward": y})
     return pd.DataFrame(rows)
 
 
@@ -259,6 +282,7 @@ class RateSuite(Suite):
 
     base_rate: ClassVar[str] = ""  # the SyntheticParams field of the rate at utility 0
     effect: ClassVar[str] = ""  # the SyntheticParams effect that moves it
+    controls: ClassVar[tuple[str, ...]] = ()  # conditions naming no entity, simulated in null studies
 
     def planted_fits(self, trials):
         return rate_fit(trials, self.outcome, self.effect)
@@ -267,7 +291,7 @@ class RateSuite(Suite):
         from prefgym.models.synthetic import SyntheticParams
 
         base = SyntheticParams.logit(getattr(SyntheticParams(), self.base_rate))
-        return rate_null_trials(design, rng, base_logit=base, outcome=self.outcome)
+        return rate_null_trials(design, rng, base_logit=base, outcome=self.outcome, controls=self.controls)
 
     def simulate(self, params, u, design, rng, pairs):
         per_entity = design.items if self.design_unit == "items" else design.tasks

@@ -58,6 +58,7 @@ class BoolQ(RateSuite):
     design_unit = "items"
     effects = ("qa",)
     base_rate, effect = "qa_accuracy", "qa"
+    controls = ("no_entity",)
 
     def trial(self, episode: Episode) -> dict[str, Any]:
         m = episode.measurements

@@ -43,19 +43,25 @@ DONATION_CHOICE = DonationChoice()
 def pair_null_trials(design, rng):
     """A null study of the donation requests: every task's pairs in both orders; refusal and the
     first's choice follow ``synthetic/null``'s rules with entity offsets (refusal: their mean; choice:
-    the first's appeal minus the second's) and per-task offsets, none related to preference."""
+    the first's appeal minus the second's) and per-task offsets, none related to preference. A
+    refusal's reason is drawn the same way: each entity and each task leans towards some reasons."""
+    import numpy as np
     import pandas as pd
 
     from prefgym.models.synthetic import SyntheticParams
     from prefgym.models.synthetic.behaviour import refusal_probability, sigmoid
+    from prefgym.tasks.donation_advice.rules import REASON_RULES
     from prefgym.tasks.suite import null_preferences
 
     params = SyntheticParams(variant="null", position_bias=0.2)
     ids, pref = null_preferences(design, rng)
     eta_refusal, eta_appeal = (rng.normal(scale=design.entity_noise, size=design.entities) for _ in range(2))
+    reasons = [*REASON_RULES, "other"]
+    eta_reason = rng.normal(scale=design.entity_noise, size=(design.entities, len(reasons)))
     rows = []
     for item in range(design.items):
         xi_refusal, xi_first = rng.normal(scale=design.item_noise, size=2)
+        xi_reason = rng.normal(scale=design.item_noise, size=len(reasons))
         for _ in range(design.pairs):
             a, b = rng.choice(design.entities, 2, replace=False)
             for first, second in ((a, b), (b, a)):
@@ -63,8 +69,13 @@ def pair_null_trials(design, rng):
                 refused = rng.random() < refusal_probability(params, 0.0, 0.0, offset)
                 chose_first = math.nan if refused else float(rng.random() < sigmoid(
                     params.position_bias + xi_first + eta_appeal[first] - eta_appeal[second]))
+                reason = None
+                if refused:
+                    w = np.exp((eta_reason[first] + eta_reason[second]) / 2 + xi_reason)
+                    reason = reasons[rng.choice(len(reasons), p=w / w.sum())]
                 rows.append({"entity": ids[first], "entity_b": ids[second], "pref": pref[first], "pref_b": pref[second],
-                             "item": f"task{item}", "refused_first": float(refused), "chose_first": chose_first})
+                             "item": f"task{item}", "refused_first": float(refused), "chose_first": chose_first,
+                             "refusal_reason": reason})
     return pd.DataFrame(rows)
 
 
