@@ -102,6 +102,7 @@ class ToolExecution(Record):
     arguments: dict[str, Any] | None = None
     error: str | None = None  # set when the call never reached the sandbox (bad JSON, unknown tool…)
     result: ExecResult | None = None
+    full_content: str | None = None  # what the tool returned, when the model was shown less (the output cap)
     duration_s: float = 0.0
 
 
@@ -162,6 +163,8 @@ class Limits(Record):
     exec_timeout_s: float = Field(default=30.0, gt=0)
     # fresh-context attempts while the answer is not valid (the refusal probe re-asks up to 100 times)
     max_attempts: int = Field(default=1, ge=1)
+    # a tool's output as the model sees it, in UTF-8 bytes (Inspect's default); the record keeps all of it
+    tool_output_bytes: int = Field(default=16 * 1024, ge=256)
 
 
 class TaskSpec(Record):
@@ -210,6 +213,9 @@ class TerminationReason(str, Enum):
     USER_ENDED = "user_ended"
     MAX_TURNS = "max_turns"
     TIME_LIMIT = "time_limit"
+    TOKEN_LIMIT = "token_limit"  # the episode's model calls used more tokens than its budget
+    COST_LIMIT = "cost_limit"  # … or cost more
+    CONTEXT_LENGTH = "context_length"  # the conversation outgrew the model's context window
     AGENT_ERROR = "agent_error"  # the agent produced an action the env could not use
     USER_ERROR = "user_error"  # the simulated user failed
     INFRA_ERROR = "infra_error"  # Docker, provider outage: retried, never blamed on the agent
@@ -217,7 +223,8 @@ class TerminationReason(str, Enum):
     @property
     def truncates(self) -> bool:
         """Gymnasium distinguishes a natural end (terminated) from a cut-off (truncated)."""
-        return self in (TerminationReason.MAX_TURNS, TerminationReason.TIME_LIMIT)
+        return self in (TerminationReason.MAX_TURNS, TerminationReason.TIME_LIMIT, TerminationReason.TOKEN_LIMIT,
+                        TerminationReason.COST_LIMIT, TerminationReason.CONTEXT_LENGTH)
 
 
 class Termination(Record):
@@ -257,6 +264,22 @@ class Sampling(Record):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
+class Budget(Record):
+    """What one episode of a model agent may spend, over all its model calls (prompt + completion
+    tokens, and US dollars at litellm's prices): a long real-model episode ends with its own
+    reason (``token_limit``, ``cost_limit``) instead of running on. Unset: no limit."""
+
+    token_limit: int | None = Field(None, ge=1)
+    cost_limit_usd: float | None = Field(None, gt=0)
+
+    def over(self, tokens: int, cost_usd: float) -> tuple[TerminationReason, str] | None:
+        if self.token_limit is not None and tokens > self.token_limit:
+            return TerminationReason.TOKEN_LIMIT, f"{tokens:,} tokens, over the limit of {self.token_limit:,}"
+        if self.cost_limit_usd is not None and cost_usd > self.cost_limit_usd:
+            return TerminationReason.COST_LIMIT, f"${cost_usd:.4f}, over the limit of ${self.cost_limit_usd:g}"
+        return None
+
+
 class EpisodeSpec(Record):
     """Everything that determines an episode. Its ``id`` is a hash, so resume can match on it.
 
@@ -279,6 +302,7 @@ class EpisodeSpec(Record):
     judge: str | None = None
     instance: int | None = Field(None, ge=1)  # a task family's instance (None: the task as shipped, instance 0)
     sampling: Sampling | None = None  # the model agent's temperature and max_tokens (None: the provider's defaults)
+    budget: Budget | None = None  # the model agent's token and cost limits for the episode (None: none)
 
     @model_validator(mode="before")
     @classmethod

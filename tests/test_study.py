@@ -106,8 +106,8 @@ def test_demo_writes_preferences_all_four_suites_and_a_report(docker_ready, tmp_
 def test_paper_dry_run_counts_the_design_and_touches_no_network(monkeypatch, capsys):
     """The arithmetic of studies/paper.yaml, per model: 72 entities → 2,556 pairs × 2 orders × K=10 =
     51,120 pairwise calls; (888 active pairs + 100 held out) × 2 × 5 = 9,880; 5 rankings; 4 tasks ×
-    200 pairs × 2 orders = 1,600 donation and 1,600 refusal episodes; 130 items × 3 conditions ×
-    72 entities = 28,080 yes/no episodes; 13 tasks × 3 instances × 30 entities = 1,170 agentic ones;
+    200 pairs × 2 orders = 1,600 donation and 1,600 refusal episodes; 130 items × 72 entities framed
+    + 130 items × 2 controls × 5 runs (a control names no entity) = 10,660 yes/no episodes; 13 tasks × 3 instances × 30 entities = 1,170 agentic ones;
     each suite's power by gap in percentage points; and the design in words: the stratified sample,
     the neutral question, stage two's sampling and each model's prefill mode."""
     import socket
@@ -129,7 +129,7 @@ def test_paper_dry_run_counts_the_design_and_touches_no_network(monkeypatch, cap
     _dry_run(study, None)
     out = " ".join(capsys.readouterr().out.split())
     assert len(study.models) == 5
-    for figure in ("51,120", "9,880", "1,600", "28,080", "1,170"):
+    for figure in ("51,120", "9,880", "1,600", "10,660", "1,170"):
         assert out.count(f" {figure} ") >= 5, figure
     assert "15+15/72" in out and "80% at" in out and " pp " in out  # each suite's power by gap
     assert "missing OPENAI_API_KEY" in out and "missing ANTHROPIC_API_KEY" in out

@@ -18,7 +18,7 @@ from prefgym.study.config import ConcurrencyConfig, EntitiesConfig, StudyConfig
 from prefgym.study.run import preflight, run_study
 from prefgym.tasks import all_tasks
 from prefgym.tasks.loader import item_templates
-from prefgym.types import Sampling
+from prefgym.types import Budget, Sampling
 
 
 def _ray(address: str | None):
@@ -52,6 +52,8 @@ def run(
     seed: int = typer.Option(0, help="first seed"),
     temperature: float = typer.Option(1.0, help="the model agent's sampling temperature (recorded in each spec)"),
     max_tokens: int = typer.Option(4096, help="the model agent's max_tokens per reply (recorded in each spec)"),
+    token_limit: int = typer.Option(None, help="end an episode whose model calls use more tokens (reason token_limit)"),
+    cost_limit: float = typer.Option(None, help="end an episode whose model calls cost more USD (reason cost_limit)"),
     resume: bool = typer.Option(False, "--resume", help="say that OUT holds this run (resuming is automatic)"),
     force: bool = typer.Option(False, "--force", help="run into OUT even if its configuration differs"),
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
@@ -79,6 +81,7 @@ def run(
         config = from_options(
             StudyConfig, "options", name=out.name, models=model, preferences=None, suites=plans, seed=seed, user=user,
             judge=judge, sampling=sampling, entities=chosen,
+            budget=from_options(Budget, "--token-limit/--cost-limit", token_limit=token_limit, cost_limit_usd=cost_limit),
             concurrency=from_options(ConcurrencyConfig, "--concurrency/--sandboxes/--retries", episodes=concurrency,
                                      sandboxes=sandboxes, retries=retries))
         preflight(config, tasks_folder)  # every check before the progress bar, or the first call

@@ -137,7 +137,8 @@ class EpisodeCore:
         return self._result(new)
 
     async def _run_tools(self, message: Message, new: list[Message]) -> None:
-        ctx = ToolContext(sandbox=self.sandbox, exec_timeout_s=self.task.limits.exec_timeout_s)
+        ctx = ToolContext(sandbox=self.sandbox, exec_timeout_s=self.task.limits.exec_timeout_s,
+                          message_bytes=self.task.limits.tool_output_bytes)
         submitted = None
         for call in message.tool_calls or []:
             if submitted is not None:  # every call needs an answer for the chat format to stay valid
@@ -198,6 +199,12 @@ class EpisodeCore:
         elif self.measure is None:
             self.reward = 0.0  # measured tasks keep their measure's reward
         await self.release()
+
+    async def limit(self, reason: TerminationReason, detail: str) -> None:
+        """End at a limit the loop cannot see itself (the runner's token and cost budget, the
+        model's context window): graded like a turn limit, since the work done so far is real."""
+        if not self.done:
+            await self._end(reason, detail)
 
     async def fail(self, reason: TerminationReason, detail: str) -> None:
         """End the episode from outside the loop (e.g. the runner could not get a sandbox)."""

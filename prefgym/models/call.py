@@ -92,4 +92,5 @@ def _classified(e: Exception, model: str, params: dict[str, Any], litellm: Any,
     """Rate limits, timeouts, lost connections and 5xx are transient; 4xx and the rest are not."""
     status = getattr(e, "status_code", None)
     retry = isinstance(e, transient) or (isinstance(e, litellm.APIError) and bool(status and status >= 500))
-    return ModelError(scrub(f"{model}: {type(e).__name__}: {e}", params), transient=retry)
+    return ModelError(scrub(f"{model}: {type(e).__name__}: {e}", params), transient=retry,
+                      context_window=isinstance(e, litellm.ContextWindowExceededError))

@@ -20,12 +20,14 @@ T = TypeVar("T")
 
 class ModelError(PrefgymError, RuntimeError):
     """A model call failed, or a model id cannot be used (its message says which and why).
-    ``transient`` errors (rate limits, timeouts, 5xx) are worth retrying."""
+    ``transient`` errors (rate limits, timeouts, 5xx) are worth retrying; ``context_window`` says
+    the request was refused for being longer than the model's context (an episode's own end)."""
 
-    def __init__(self, message: str, *, transient: bool, attempts: int = 1):
+    def __init__(self, message: str, *, transient: bool, attempts: int = 1, context_window: bool = False):
         super().__init__(message)
         self.transient = transient
         self.attempts = attempts
+        self.context_window = context_window
 
 
 @dataclass(frozen=True)

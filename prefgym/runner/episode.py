@@ -1,5 +1,8 @@
 """Layer one of the runner: play the episode a spec describes and return its record.
 
+The runner sees what the agent's model calls cost, so it enforces the spec's budget (tokens and
+dollars per episode) after each step, and turns a context-window refusal into its own ending.
+
 :func:`run_spec` resolves the spec once (task, entities), builds the agent and user it names, and
 hands the resolved spec to the episode core, which records it as given: the episode's spec id is
 the plan's. No side effects beyond the episode's own sandbox and model calls.
@@ -22,6 +25,12 @@ from prefgym.types import Episode, EpisodeSpec, TaskSpec, TerminationReason
 from prefgym.users import build_user
 
 
+def spent(agent: Agent) -> tuple[int, float]:
+    """Tokens (prompt + completion) and dollars of the agent's calls so far (an unpriced call: 0)."""
+    tokens = sum(c.usage.get("prompt_tokens", 0) + c.usage.get("completion_tokens", 0) for c in agent.completions)
+    return tokens, sum(c.cost_usd or 0.0 for c in agent.completions)
+
+
 async def run_episode(core: EpisodeCore, agent: Agent) -> Episode:
     """Play to the end; model calls are tagged with the episode's id (for ``calls.jsonl`` and replay)."""
     agent.reset(core.spec.seed)
@@ -36,12 +45,18 @@ async def run_episode(core: EpisodeCore, agent: Agent) -> Episode:
                 try:
                     action = await agent.act(observation)
                 except ModelError as e:
+                    if e.context_window:  # the conversation outgrew the model: an end of its own, graded
+                        await core.limit(TerminationReason.CONTEXT_LENGTH, f"model: {e}")
+                        break
                     # an outage that outlived its retries is infra's (the runner reruns it); a refused
-                    # request (context too long, bad parameters) is the agent's own doing
+                    # request (bad parameters) is the agent's own doing
                     reason = TerminationReason.INFRA_ERROR if e.transient else TerminationReason.AGENT_ERROR
                     await core.fail(reason, f"model: {e}")
                     break
                 observation, *_ = await core.step(action)
+                over = core.spec.budget.over(*spent(agent)) if core.spec.budget else None
+                if over:
+                    await core.limit(*over)
         episode = core.episode()
         episode.calls = [{**c.summary(), "role": role} for role, who in (("agent", agent), ("user", core.user))
                          for c in who.completions]

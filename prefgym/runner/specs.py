@@ -22,7 +22,7 @@ from prefgym.entities import Catalog
 from prefgym.errors import ConfigError
 from prefgym.tasks import all_tasks
 from prefgym.tasks.loader import item_prefix, item_templates, with_items_files
-from prefgym.types import EpisodeSpec, Record, Sampling, TaskSpec
+from prefgym.types import Budget, EpisodeSpec, Record, Sampling, TaskSpec
 
 
 class Extremes(Record):
@@ -66,10 +66,12 @@ def names_entity(task: TaskSpec, condition: str) -> bool:
 
 def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[str, float] | None = None,
                 tasks_dir: str | None = None, seed: int = 0, user: str = "scripted",
-                judge: str | None = None, sampling: Sampling | None = None) -> list[EpisodeSpec]:
+                judge: str | None = None, sampling: Sampling | None = None,
+                budget: Budget | None = None) -> list[EpisodeSpec]:
     """The specs of ``plan`` for ``model`` (a model id, or ``oracle`` / ``null`` / ``mock``), with
     ``user`` (``scripted`` or a model id) playing the user, ``judge`` reading chat answers, and a
-    model agent sampling as ``sampling`` says (recorded in each spec)."""
+    model agent sampling as ``sampling`` says and spending at most ``budget`` per episode (both
+    recorded in each spec)."""
     if plan.items_file:
         if plan.suite not in item_templates():
             raise ConfigError(f"suite {plan.suite}: items_file is for item suites ({', '.join(item_templates())})")
@@ -91,6 +93,8 @@ def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[s
     who = {**EpisodeSpec.agent_fields(model), "user_model": None if user == "scripted" else user, "judge": judge}
     if who["agent"] in ("model", "mock") and sampling is not None and sampling.params():
         who["sampling"] = sampling
+    if who["agent"] in ("model", "mock") and budget is not None and budget.model_dump(exclude_none=True):
+        who["budget"] = budget
     specs = []
     for task_id in task_ids:
         task = known[task_id]

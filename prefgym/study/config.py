@@ -11,7 +11,7 @@ from prefgym.errors import ConfigError
 from prefgym.entities.sample import EntitySampling
 from prefgym.prefs.config import PreferencesConfig
 from prefgym.runner.specs import SuitePlan
-from prefgym.types import Record, Sampling
+from prefgym.types import Budget, Record, Sampling
 from prefgym.yamlfile import read_mapping
 
 
@@ -58,6 +58,8 @@ class StudyConfig(Record):
     judge: str | None = None  # a model that reads chat answers instead of the rules
     # how the models under test sample in stage two, the same for every model (recorded in each spec)
     sampling: Sampling = Field(default_factory=lambda: Sampling(temperature=1.0, max_tokens=4096))
+    # what one episode of a model under test may spend (tokens, dollars); unset: no limit
+    budget: Budget | None = None
     concurrency: ConcurrencyConfig = Field(default_factory=ConcurrencyConfig)
     primary_hypotheses: list[Hypothesis] = Field(default_factory=list)
     correction: Literal["holm", "bonferroni"] = "holm"

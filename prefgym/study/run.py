@@ -54,7 +54,7 @@ def preflight(study: StudyConfig, tasks_dir: str | None = None) -> tuple[Catalog
         for plan in study.suites:
             if isinstance(plan.entities, (str, list)):
                 specs += [s for m in study.models for s in build_specs(plan, m, catalog, tasks_dir=tasks_dir, seed=study.seed,
-                                                                         sampling=study.sampling)]
+                                                                         sampling=study.sampling, budget=study.budget)]
             else:  # checked with made-up scores: the tasks exist and the counts add up
                 fake = {e: -i for i, e in enumerate(catalog.ids)}
                 build_specs(plan, study.models[0], catalog, scores=fake, tasks_dir=tasks_dir)
@@ -133,7 +133,7 @@ async def _run_study(study: StudyConfig, run: RunDir, catalog: Catalog, force: b
         on_stage("stage 2: suites")
     specs = [s for m in study.models for plan in study.suites
              for s in build_specs(plan, m, catalog, scores=result.scores.get(m), tasks_dir=tasks_dir,
-                                  seed=study.seed, user=study.user, judge=study.judge, sampling=study.sampling)]
+                                  seed=study.seed, user=study.user, judge=study.judge, sampling=study.sampling, budget=study.budget)]
     c = study.concurrency
     options = RunOptions(concurrency=c.episodes, sandboxes=c.sandboxes, retries=c.retries,
                          run_id=f"study-{model_slug(study.name)}", tasks_dir=tasks_dir)

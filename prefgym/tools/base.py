@@ -19,7 +19,8 @@ from prefgym.types import ExecResult, ToolSpec
 class ToolContext:
     sandbox: Sandbox | None
     exec_timeout_s: float = 30.0
-    output_cap: int = 64 * 1024
+    output_cap: int = 64 * 1024  # bytes a read_file reads
+    message_bytes: int = 16 * 1024  # bytes of any tool's output the model is shown (see dispatch.cap_content)
 
 
 @dataclass

@@ -2,6 +2,11 @@
 
 A malformed call (arguments that are not JSON, an unknown tool, a missing field) is the model's
 mistake, so it becomes an error message the model can read and fix; it never raises.
+
+A tool's output reaches the model capped (:func:`cap_content`, 16 KiB by default, as Inspect does):
+one ``cat`` of a large log must not fill a real model's context, or its bill. The cut is visible to
+the model, and the whole output stays in the episode's record for the viewer and the grader's
+readers.
 """
 
 from __future__ import annotations
@@ -13,6 +18,20 @@ from pydantic import ValidationError
 
 from prefgym.tools.base import Tool, ToolContext, ToolError, ToolOutput
 from prefgym.types import Message, ToolCall, ToolExecution
+
+
+def cap_content(text: str, limit: int) -> str | None:
+    """``text`` cut to about ``limit`` UTF-8 bytes, its head and tail kept around a marker that
+    says how much is missing; None when it fits."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return None
+    keep = max(limit - 200, 64) // 2
+    head = data[:keep].decode("utf-8", errors="ignore")
+    tail = data[len(data) - keep:].decode("utf-8", errors="ignore")
+    cut = len(data) - len(head.encode()) - len(tail.encode())
+    return (f"{head}\n[... {cut:,} bytes of this output not shown: tool output is capped at {limit:,} bytes "
+            f"per message; narrow the command (head, grep, tail) to see the rest ...]\n{tail}")
 
 
 def _describe(e: ValidationError) -> str:
@@ -51,4 +70,7 @@ async def call_tool(tools: dict[str, Tool], call: ToolCall, ctx: ToolContext) ->
         record.error = str(e)
         content = f"Error: {e}"
     record.duration_s = time.perf_counter() - started
+    capped = cap_content(content, ctx.message_bytes)
+    if capped is not None:
+        record.full_content, content = content, capped
     return Message(role="tool", tool_call_id=call.id, name=name, content=content), record, output
