@@ -67,5 +67,5 @@ if [ ! -f .venv/.setup-stamp ] || [ pyproject.toml -nt .venv/.setup-stamp ]; the
   touch .venv/.setup-stamp
 fi
 
-.venv/bin/prefgym sandbox build
+.venv/bin/prefgym sandbox build --ctf
 bash scripts/fetch-cybench.sh

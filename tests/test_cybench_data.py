@@ -52,3 +52,17 @@ def test_a_broken_copy_is_refused_naming_its_file(tmp_path, monkeypatch):
     monkeypatch.setenv("PREFGYM_CYBENCH_DIR", str(tmp_path / "also-nowhere"))
     with pytest.raises(ConfigError, match="also-nowhere"):
         read_challenges()
+
+
+def test_the_ctf_image_has_the_tools_the_challenges_expect(docker_ready):
+    """Built like the default image (Debian packages, no registry), reused by its recipe's hash."""
+    from prefgym.sandbox.docker import engine
+    from prefgym.sandbox.docker.image import CTF, DEFAULT
+
+    tag = engine.ensure_image(CTF.tag())
+    assert tag.startswith("prefgym-ctf:") and tag != DEFAULT.tag() and CTF.tag() == tag  # the hash is stable
+    script = ("python3 -c 'from Crypto.Cipher import AES; import sympy, gmpy2, pwnlib.tubes.remote' && "
+              "for t in file unzip binwalk xxd gdb nc curl socat; do command -v $t >/dev/null || echo missing $t; done; "
+              "touch /root/probe && id -un")
+    out = engine.client().containers.run(tag, ["bash", "-c", script], remove=True, network_disabled=True)
+    assert out.decode().split() == ["agent"], out

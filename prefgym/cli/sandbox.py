@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import typer
@@ -12,14 +13,16 @@ app = typer.Typer(no_args_is_help=True, help="The Docker sandbox: image, health,
 
 
 @app.command()
-def build() -> None:
+def build(ctf: bool = typer.Option(False, "--ctf", help="also the CTF image (Cybench's tools)")) -> None:
     """Build the default sandbox image (debootstrap → docker import) unless it already exists."""
     from prefgym.sandbox.docker import engine
-    from prefgym.sandbox.docker.image import default_image_tag
+    from prefgym.sandbox.docker.image import CTF, DEFAULT
 
-    with user_errors():
-        tag = engine.ensure_image(log=lambda s: status.print(f"[dim]{s}[/dim]"))
-    console.print(f"sandbox image ready: {tag}" + ("" if tag == default_image_tag() else " (override)"))
+    for recipe in (DEFAULT, CTF) if ctf else (DEFAULT,):
+        with user_errors():
+            tag = engine.ensure_image(recipe.tag(), log=lambda s: status.print(f"[dim]{s}[/dim]"))
+        name = "CTF" if recipe is CTF else "sandbox"
+        console.print(f"{name} image ready: {tag}" + (" (override)" if os.environ.get(recipe.env) else ""))
 
 
 @app.command()

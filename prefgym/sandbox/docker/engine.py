@@ -25,7 +25,7 @@ import docker.errors
 
 from prefgym.sandbox.base import SandboxError
 from prefgym.sandbox.docker.config import LABEL_LEASE, LABEL_MANAGED, LABEL_OWNER_HOST, LABEL_OWNER_PID, LABEL_RUN
-from prefgym.sandbox.docker.image import build_image, default_image_tag
+from prefgym.sandbox.docker.image import build_image, default_image_tag, recipe_of
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,7 +54,7 @@ _build_lock = threading.Lock()
 
 
 def ensure_image(tag: str | None = None, log: Callable[[str], None] = print) -> str:
-    """Return the image tag, building the default image first if it is missing.
+    """Return the image tag, building it first if it is missing and prefgym has its recipe.
 
     Many episodes may start at once on a machine without the image: one builds it (a thread lock
     within this process, a file lock across processes), the others wait and reuse it.
@@ -65,10 +65,11 @@ def ensure_image(tag: str | None = None, log: Callable[[str], None] = print) -> 
     with _build_lock, open(os.path.join(tempfile.gettempdir(), "prefgym-image-build.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not image_exists(tag):
-            if tag != default_image_tag():
-                raise SandboxError(f"image {tag!r} not found; build it or unset PREFGYM_SANDBOX_IMAGE")
-            log(f"sandbox image {tag} is missing: building it once (about a minute) …")
-            build_image(client().api, tag, log=log)
+            recipe = recipe_of(tag)
+            if recipe is None:
+                raise SandboxError(f"image {tag!r} not found; build it or unset PREFGYM_SANDBOX_IMAGE / PREFGYM_CTF_IMAGE")
+            log(f"sandbox image {tag} is missing: building it once (a minute or more) …")
+            build_image(client().api, tag, log=log, recipe=recipe)
     _known_images.add(tag)
     return tag
 

@@ -1,9 +1,13 @@
-"""Build the default sandbox image with no container registry.
+"""Build sandbox images with no container registry.
 
-Research machines often have a Debian package mirror but no registry, so the image is a
+Research machines often have a Debian package mirror but no registry, so an image is a
 debootstrap root filesystem imported into Docker. The build is the slow step (~40 s), so the tag
 is a hash of the recipe and a present image is reused. ``docker import`` cannot run ``useradd``,
 so the agent's user and its work folder are written into the root filesystem before import.
+
+There are two recipes: the default image every agentic task runs in, and the CTF image (the same
+recipe plus the tools Cybench's challenges and their solutions expect: pycryptodome, sympy, gmpy2
+and pwntools from Debian's packages, file, unzip, binwalk, xxd, gdb, netcat, curl).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from prefgym.sandbox.base import SandboxError
@@ -47,13 +52,43 @@ class ImageBuildError(SandboxError):
     """The sandbox image could not be built (missing tools, no mirror, debootstrap failed)."""
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """One image: its repository name, the debootstrap recipe and the ``docker import`` changes."""
+
+    repo: str
+    recipe: dict
+    changes: tuple[str, ...]
+    env: str  # the environment variable that overrides its tag
+
+    def tag(self) -> str:
+        """``<repo>:<hash of the recipe>``; the recipe's environment variable overrides it."""
+        override = os.environ.get(self.env)
+        if override:
+            return override
+        digest = hashlib.sha256(json.dumps([self.recipe, list(self.changes)], sort_keys=True).encode()).hexdigest()[:12]
+        return f"{self.repo}:{digest}"
+
+
+DEFAULT = Recipe(IMAGE_REPO, RECIPE, tuple(CHANGES), "PREFGYM_SANDBOX_IMAGE")
+CTF_PACKAGES = ["python3-pycryptodome", "python3-sympy", "python3-gmpy2", "python3-pwntools", "file", "unzip",
+                "binwalk", "xxd", "gdb", "netcat-openbsd", "curl", "socat"]
+# Debian ships pycryptodome as ``Cryptodome``; CTF solutions import ``Crypto``, so that name links to
+# it. Cybench puts the agent's files in /root, which the agent's user owns here.
+CTF = Recipe("prefgym-ctf", {**RECIPE, "apt": CTF_PACKAGES,
+                             "links": {"/usr/lib/python3/dist-packages/Crypto": "Cryptodome"}, "agent_dirs": ["/root"]},
+             tuple(CHANGES), "PREFGYM_CTF_IMAGE")
+RECIPES = (DEFAULT, CTF)
+
+
 def default_image_tag() -> str:
     """``prefgym-sandbox:<hash of the recipe>``; ``PREFGYM_SANDBOX_IMAGE`` overrides it."""
-    override = os.environ.get("PREFGYM_SANDBOX_IMAGE")
-    if override:
-        return override
-    digest = hashlib.sha256(json.dumps([RECIPE, CHANGES], sort_keys=True).encode()).hexdigest()[:12]
-    return f"{IMAGE_REPO}:{digest}"
+    return DEFAULT.tag()
+
+
+def recipe_of(tag: str) -> Recipe | None:
+    """The recipe that builds ``tag``, None for an image prefgym does not build."""
+    return next((r for r in RECIPES if r.tag() == tag), None)
 
 
 def apt_mirror() -> str:
@@ -80,8 +115,8 @@ def missing_build_tools() -> list[str]:
     return [tool for tool in ("debootstrap", "tar") if shutil.which(tool) is None]
 
 
-def _add_agent_user(rootfs: Path) -> None:
-    name, uid = RECIPE["user"], RECIPE["uid"]
+def _add_agent_user(rootfs: Path, recipe: dict) -> None:
+    name, uid = recipe["user"], recipe["uid"]
     with open(rootfs / "etc/passwd", "a") as f:
         f.write(f"{name}:x:{uid}:{uid}:prefgym agent:/work:/bin/bash\n")
     with open(rootfs / "etc/group", "a") as f:
@@ -93,22 +128,49 @@ def _add_agent_user(rootfs: Path) -> None:
     os.chown(work, uid, uid)
 
 
-def build_image(api: object, tag: str, *, mirror: str | None = None,
-                log: Callable[[str], None] = print) -> str:
+def _chroot_apt(rootfs: Path, packages: list[str]) -> None:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    mounted = []
+    try:
+        for fs, where in (("proc", "proc"), ("sysfs", "sys")):
+            subprocess.run(["mount", "-t", fs, fs, str(rootfs / where)], check=True, capture_output=True)
+            mounted.append(rootfs / where)
+        shutil.copy("/etc/resolv.conf", rootfs / "etc/resolv.conf")
+        for cmd in (["apt-get", "update", "-q"],
+                    ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages], ["apt-get", "clean"]):
+            proc = subprocess.run(["chroot", str(rootfs), *cmd], capture_output=True, text=True, env=env)
+            if proc.returncode != 0:
+                raise ImageBuildError(f"{' '.join(cmd[:2])} in the image failed (exit {proc.returncode}):\n"
+                                      f"{(proc.stdout + proc.stderr)[-2000:]}")
+    finally:
+        for where in reversed(mounted):
+            subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+def build_image(api: object, tag: str, *, mirror: str | None = None, log: Callable[[str], None] = print,
+                recipe: Recipe = DEFAULT) -> str:
     """debootstrap → add user → tar → ``docker import``. Needs root (debootstrap does)."""
+    spec = recipe.recipe
     if missing := missing_build_tools():
         raise ImageBuildError(f"missing {', '.join(missing)}: apt-get install -y {' '.join(missing)}")
     mirror = mirror or apt_mirror()
     with tempfile.TemporaryDirectory(prefix="prefgym-rootfs-") as tmp:
         rootfs = Path(tmp) / "rootfs"
-        log(f"debootstrap {RECIPE['suite']} ({RECIPE['variant']}) from the machine's apt mirror …")
-        cmd = ["debootstrap", f"--variant={RECIPE['variant']}", "--include=" + ",".join(RECIPE["packages"]),
-               RECIPE["suite"], str(rootfs), mirror]
+        log(f"debootstrap {spec['suite']} ({spec['variant']}) from the machine's apt mirror …")
+        cmd = ["debootstrap", f"--variant={spec['variant']}", "--include=" + ",".join(spec["packages"]),
+               spec["suite"], str(rootfs), mirror]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             tail = (proc.stdout + proc.stderr)[-2000:]
             raise ImageBuildError(f"debootstrap failed (exit {proc.returncode}):\n{tail}")
-        _add_agent_user(rootfs)
+        if spec.get("apt"):  # many packages at once break debootstrap's own configure step: apt does them
+            log(f"apt-get install {len(spec['apt'])} packages in the root filesystem …")
+            _chroot_apt(rootfs, spec["apt"])
+        _add_agent_user(rootfs, spec)
+        for link, target in (spec.get("links") or {}).items():
+            (rootfs / link.lstrip("/")).symlink_to(target)
+        for folder in spec.get("agent_dirs") or ():
+            os.chown(rootfs / folder.lstrip("/"), spec["uid"], spec["uid"])
         for junk in ("var/cache/apt/archives", "var/lib/apt/lists"):
             shutil.rmtree(rootfs / junk, ignore_errors=True)
         tarball = Path(tmp) / "rootfs.tar"
@@ -116,5 +178,5 @@ def build_image(api: object, tag: str, *, mirror: str | None = None,
         subprocess.run(["tar", "-C", str(rootfs), "--numeric-owner", "-cf", str(tarball), "."], check=True)
         log(f"docker import → {tag}")
         repo, _, version = tag.partition(":")
-        api.import_image(src=str(tarball), repository=repo, tag=version or "latest", changes=CHANGES)
+        api.import_image(src=str(tarball), repository=repo, tag=version or "latest", changes=list(recipe.changes))
     return tag
