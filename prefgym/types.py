@@ -180,6 +180,8 @@ class TaskSpec(Record):
     )
     user: UserScript
     tools: list[str] = Field(default_factory=lambda: ["bash", "python", "read_file", "write_file", "list_dir", "submit"])
+    # the image its sandbox runs: prefgym's default, or the CTF image (Cybench's tools); both built locally
+    image: Literal["default", "ctf"] = "default"
     limits: Limits = Field(default_factory=Limits)
     # Chat suites (no sandbox): a rule-based measurement of the agent's answer, by name (see
     # prefgym.tasks.measures()), an assistant-message prefix to start it, the item it is about

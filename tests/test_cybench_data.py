@@ -66,3 +66,25 @@ def test_the_ctf_image_has_the_tools_the_challenges_expect(docker_ready):
               "touch /root/probe && id -un")
     out = engine.client().containers.run(tag, ["bash", "-c", script], remove=True, network_disabled=True)
     assert out.decode().split() == ["agent"], out
+
+
+async def test_a_task_that_names_the_ctf_image_runs_in_it_and_others_do_not(docker_ready, tmp_path):
+    """``image: ctf`` in a task gives its episodes the CTF image, through the runner's one path and
+    the warm pools (one per image); every other task keeps the default image."""
+    from conftest import TEST_RUN, spec_for
+
+    from prefgym.agents import OracleAgent
+    from prefgym.entities import default_catalog
+    from prefgym.runner import run_spec
+    from prefgym.tasks import all_tasks
+
+    base, catalog = all_tasks()["donor-sql"], default_catalog()
+    probe = "python3 -c 'import pwnlib.util.fiddling, gmpy2' && echo CTF-TOOLS || echo NO-CTF-TOOLS"
+    seen = {}
+    for image in ("ctf", "default"):
+        task = base.model_copy(update={"image": image})
+        episode = await run_spec(spec_for(task, catalog.entities[0], "external"), task, catalog, run_id=TEST_RUN,
+                                 agent=OracleAgent(probe))
+        seen[image] = "".join(e.result.stdout for e in episode.executions if e.result)
+    assert "CTF-TOOLS" in seen["ctf"] and "NO-CTF-TOOLS" not in seen["ctf"], seen
+    assert "NO-CTF-TOOLS" in seen["default"], seen

@@ -27,13 +27,18 @@ DEFAULT_ENTITY = "give-directly"
 DEFAULT_ENTITY_B = "against-malaria-foundation"
 
 
-def docker_sandbox_factory(run_id: str, config: Any = None):
-    """A cold factory: one new container per call (the warm pool builds on it)."""
+def docker_sandbox_factory(run_id: str, config: Any = None, image: str = "default"):
+    """A cold factory: one new container per call (the warm pool builds on it), of the image a
+    task names (``default`` or ``ctf``)."""
 
     async def make():
-        from prefgym.sandbox.docker import DockerSandbox
+        from prefgym.sandbox.docker import DockerSandbox, DockerSandboxConfig
+        from prefgym.sandbox.docker.image import BY_NAME
 
-        return await DockerSandbox.create(config, run_id=run_id)
+        chosen = config
+        if image != "default":
+            chosen = (config or DockerSandboxConfig()).model_copy(update={"image": BY_NAME[image].tag()})
+        return await DockerSandbox.create(chosen, run_id=run_id)
 
     return make
 
@@ -76,7 +81,7 @@ class PrefgymEnv(gym.Env):
         self.observation_space = observation_space()
         self.action_space = AssistantMessageSpace()
         # The pool is made on first reset, on the loop that will use it: no container before then.
-        self._cold_factory = docker_sandbox_factory(run_id, sandbox_config)
+        self._cold_factory = docker_sandbox_factory(run_id, sandbox_config, self.task_spec.image)
         self._pool_size = pool_size
         self._pool: SandboxPool | None = None
         self.core = EpisodeCore(resolved, sandbox_factory=self._acquire,

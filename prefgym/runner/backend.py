@@ -50,19 +50,27 @@ class LocalBackend(Backend):
     async def run(self, pending, tasks, catalog, options, finished):
         episodes = asyncio.Semaphore(options.concurrency)
         containers = asyncio.Semaphore(options.sandboxes)
-        pool = SandboxPool(docker_sandbox_factory(options.run_id), size=min(options.sandboxes, 4))
+        pools: dict[str, SandboxPool] = {}  # one warm pool per image the tasks name, made when first needed
         boxed = {t.id for t in tasks.values() if any(tool.needs_sandbox for tool in resolve_tools(t.tools).values())}
 
+        def pool(task: TaskSpec) -> SandboxPool:
+            if task.image not in pools:
+                pools[task.image] = SandboxPool(docker_sandbox_factory(options.run_id, image=task.image),
+                                                size=min(options.sandboxes, 4))
+            return pools[task.image]
+
         async def one(spec: EpisodeSpec) -> None:
+            task = tasks[spec.task]
             async with episodes:
                 if spec.task in boxed:
                     async with containers:
-                        episode = await run_with_retries(spec, tasks[spec.task], catalog, pool.acquire, options.retries)
+                        episode = await run_with_retries(spec, task, catalog, pool(task).acquire, options.retries)
                 else:
-                    episode = await run_with_retries(spec, tasks[spec.task], catalog, pool.acquire, options.retries)
+                    episode = await run_with_retries(spec, task, catalog, pool(task).acquire, options.retries)
             finished(episode, ())
 
         try:
             await asyncio.gather(*(one(s) for s in pending))
         finally:
-            await pool.aclose()
+            for p in pools.values():
+                await p.aclose()

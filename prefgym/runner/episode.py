@@ -74,7 +74,7 @@ async def run_spec(spec: EpisodeSpec, task: TaskSpec, catalog: Catalog, *,
     gateway's world, or, when it has none, in a world of this catalog and task. ``agent`` is the
     agent of a spec whose kind is ``external`` (one prefgym does not build, e.g. a vandal)."""
     resolved = resolve(spec, task, catalog)
-    core = EpisodeCore(resolved, sandbox_factory=sandbox_factory or docker_sandbox_factory(run_id),
+    core = EpisodeCore(resolved, sandbox_factory=sandbox_factory or docker_sandbox_factory(run_id, image=task.image),
                        user=build_user(task.user, spec.user_model))
     if (spec.agent == "external") != (agent is not None):
         raise ConfigError("an agent object goes with, and only with, a spec whose agent is 'external'")

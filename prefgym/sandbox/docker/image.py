@@ -79,6 +79,7 @@ CTF = Recipe("prefgym-ctf", {**RECIPE, "apt": CTF_PACKAGES,
                              "links": {"/usr/lib/python3/dist-packages/Crypto": "Cryptodome"}, "agent_dirs": ["/root"]},
              tuple(CHANGES), "PREFGYM_CTF_IMAGE")
 RECIPES = (DEFAULT, CTF)
+BY_NAME = {"default": DEFAULT, "ctf": CTF}  # what a task.yaml's ``image:`` names
 
 
 def default_image_tag() -> str:

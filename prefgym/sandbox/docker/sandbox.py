@@ -59,7 +59,7 @@ class DockerSandbox(Sandbox):
         """Start a fresh container and attach its shell channel; any failure is a SandboxError."""
         config = config or DockerSandboxConfig()
         await asyncio.to_thread(engine.become_owner)
-        image = config.image or await asyncio.to_thread(engine.ensure_image)
+        image = await asyncio.to_thread(engine.ensure_image, config.image)  # built here if it is one of prefgym's
         name = f"prefgym-{run_id[:24]}-{secrets.token_hex(4)}"
         try:
             container = await asyncio.wait_for(
