@@ -167,10 +167,22 @@ class Limits(Record):
     tool_output_bytes: int = Field(default=16 * 1024, ge=256)
 
 
-class TaskSpec(Record):
-    """A task as data: loaded from a ``task.yaml`` beside its files, grader and reference solution."""
+class ServiceSpec(Record):
+    """A server the task's sandbox talks to (a Cybench challenge's victim): a container of its own,
+    built from ``context``'s Dockerfile, on the episode's internal network, reachable by ``name``."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    context: str  # the build folder, with its Dockerfile (absolute)
+    ports: list[int] = Field(default_factory=list)
+    healthcheck: list[str] | None = None  # compose's test, e.g. ["CMD-SHELL", "socat TCP:localhost:1337 - </dev/null"]
+
+
+class TaskSpec(Record):
+    """A task as data: loaded from a ``task.yaml`` beside its files, grader and reference solution,
+    or made by a folder's catalog (one task per Cybench challenge)."""
+
+    # a path of lower-case words: donor-dedup, boolq-000, cybench/dynastic, cybench/dynastic/easy
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_.-]*)*$")
     suite: str
     title: str
     description: str = ""
@@ -192,6 +204,13 @@ class TaskSpec(Record):
     openings: dict[str, str] = Field(default_factory=dict)
     pair: bool = False  # about two entities (entity and entity_b), e.g. which to donate to
     reference: str | None = None  # chat tasks: the reference reply (a template), what the oracle says
+    # Sandbox tasks: host files copied in at absolute paths (sandbox path → file), as Cybench gives them;
+    # a secret the submission must contain to score 1 (a CTF flag: checked on the host, never sent in);
+    # servers started beside the sandbox; and why the task cannot run on this machine (empty: it can).
+    files: dict[str, str] = Field(default_factory=dict)
+    flag: str | None = None
+    services: list[ServiceSpec] = Field(default_factory=list)
+    blockers: list[str] = Field(default_factory=list)
     # Filled by the loader from the task folder (absolute paths; not written in task.yaml).
     root: str | None = None
     files_dir: str | None = None
@@ -367,6 +386,9 @@ class Episode(Record):
     grade: Grade | None = None
     measurements: dict[str, Any] = Field(default_factory=dict)
     calls: list[dict[str, Any]] = Field(default_factory=list)  # model calls: key, usage, latency, attempts
+    # what the sandbox was made of where the task does not say it all: each server's image, and the
+    # base a local stand-in replaced (Cybench's python:3.X-slim → Debian's Python 3)
+    environment: dict[str, Any] = Field(default_factory=dict)
     timings: Timings
 
     def behaviour(self) -> dict[str, Any]:

@@ -140,7 +140,7 @@ def test_no_module_outside_models_branches_on_a_model_ids_provider():
     assert not offenders, offenders
 
 
-SUITE_NAMES = ("donation_advice", "refusal", "boolq", "agentic")
+SUITE_NAMES = ("donation_advice", "refusal", "boolq", "agentic", "cybench")
 
 
 def test_no_module_outside_a_suites_folder_names_a_suite():

@@ -11,8 +11,9 @@ import json
 from prefgym.agents.base import Action, Agent, Observation, tool_call
 
 
-def submit_action(call_id: str = "call_submit") -> Action:
-    return {"role": "assistant", "content": None, "tool_calls": [tool_call(call_id, "submit", "{}")]}
+def submit_action(call_id: str = "call_submit", answer: str | None = None) -> Action:
+    args = "{}" if answer is None else json.dumps({"answer": answer})
+    return {"role": "assistant", "content": None, "tool_calls": [tool_call(call_id, "submit", args)]}
 
 
 class ScriptedAgent(Agent):
@@ -50,7 +51,14 @@ def oracle_actions(solution: str, timeout_s: float = 300.0) -> list[Action]:
 
 
 class OracleAgent(ScriptedAgent):
-    """Runs a task's reference solution (its ``solution.sh``): every grader must give it reward 1."""
+    """Runs a task's reference solution (its ``solution.sh``) and submits what it printed (a CTF
+    flag; a grader in the sandbox ignores it): every task must give it reward 1."""
 
     def __init__(self, solution: str):
         super().__init__(oracle_actions(solution))
+
+    async def act(self, observation: Observation) -> Action:
+        if self._next < len(self.actions):
+            return await super().act(observation)
+        printed = [m.get("content") or "" for m in observation.get("messages") or [] if m.get("role") == "tool"]
+        return submit_action(f"call_{self._next}", printed[-1] if printed else None)

@@ -13,15 +13,16 @@ app = typer.Typer(no_args_is_help=True, help="The Docker sandbox: image, health,
 
 
 @app.command()
-def build(ctf: bool = typer.Option(False, "--ctf", help="also the CTF image (Cybench's tools)")) -> None:
+def build(ctf: bool = typer.Option(False, "--ctf", help="also the CTF image and the stand-in for Cybench's server bases")) -> None:
     """Build the default sandbox image (debootstrap → docker import) unless it already exists."""
     from prefgym.sandbox.docker import engine
-    from prefgym.sandbox.docker.image import CTF, DEFAULT
+    from prefgym.sandbox.docker.image import CTF, DEFAULT, STANDIN
 
-    for recipe in (DEFAULT, CTF) if ctf else (DEFAULT,):
+    names = {DEFAULT.repo: "sandbox", CTF.repo: "CTF", STANDIN.repo: "server stand-in"}
+    for recipe in (DEFAULT, CTF, STANDIN) if ctf else (DEFAULT,):
         with user_errors():
             tag = engine.ensure_image(recipe.tag(), log=lambda s: status.print(f"[dim]{s}[/dim]"))
-        name = "CTF" if recipe is CTF else "sandbox"
+        name = names[recipe.repo]
         console.print(f"{name} image ready: {tag}" + (" (override)" if os.environ.get(recipe.env) else ""))
 
 

@@ -43,6 +43,37 @@ def docker_sandbox_factory(run_id: str, config: Any = None, image: str = "defaul
     return make
 
 
+def with_servers(factory: Any, task: Any, run_id: str):
+    """``factory`` for ``task``: as it is, or, for a task with servers (a Cybench challenge's
+    victim), a factory that starts them on a network of the episode's own, then the sandbox (cold
+    or from a warm pool), and has the sandbox join them; the servers go when the sandbox closes."""
+    if not task.services:
+        return factory
+
+    async def make():
+        from prefgym.sandbox import SandboxError
+        from prefgym.sandbox.docker.services import ServiceStack
+
+        stack = await ServiceStack.start(task.services, run_id=run_id)
+        try:
+            sandbox = await factory()
+        except BaseException:
+            await stack.close()
+            raise
+        if not hasattr(sandbox, "join"):
+            await sandbox.close()
+            await stack.close()
+            raise SandboxError(f"task {task.id} has servers, which only a Docker sandbox can join")
+        try:
+            await sandbox.join(stack)
+        except BaseException:
+            await sandbox.close()  # the stack with it
+            raise
+        return sandbox
+
+    return make
+
+
 class PrefgymEnv(gym.Env):
     """Observations are ``{"messages": [new messages], "tools": [tool specs]}``; an action is one
     assistant message. The reward (the grader's score in [0, 1], or the measure's) arrives when the
@@ -84,7 +115,7 @@ class PrefgymEnv(gym.Env):
         self._cold_factory = docker_sandbox_factory(run_id, sandbox_config, self.task_spec.image)
         self._pool_size = pool_size
         self._pool: SandboxPool | None = None
-        self.core = EpisodeCore(resolved, sandbox_factory=self._acquire,
+        self.core = EpisodeCore(resolved, sandbox_factory=with_servers(self._acquire, self.task_spec, run_id),
                                 user=build_user(self.task_spec.user, user_model))
 
     async def _acquire(self):

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from prefgym.envs.spec import ResolvedSpec
 from prefgym.sandbox import Sandbox, SandboxError
-from prefgym.tasks import Reading, grade_task, setup_task
+from prefgym.tasks import Reading, grade_flag, grade_task, setup_task
 from prefgym.tasks.instances import instance_of
 from prefgym.tools import ToolContext, call_tool, resolve_tools
 from prefgym.types import (
@@ -68,6 +68,7 @@ class EpisodeCore:
         self.started = time.time()
         self.reset_s = self.grade_s = 0.0
         self.measurements: dict[str, Any] = {}
+        self.environment: dict[str, Any] = {}
         self.readings: list[Reading] = []  # measured tasks: every answer, in order
 
     @property
@@ -94,6 +95,7 @@ class EpisodeCore:
             if self.sandbox_factory is None:
                 raise SandboxError(f"task {self.task.id} has sandbox tools but no sandbox factory was given")
             self.sandbox = await self.sandbox_factory()
+            self.environment = self.sandbox.environment()
             await setup_task(self.task, self.sandbox, instance_of(self.task, self.spec.instance))
         self.user_opening = await self.user.start(self.framing, self.task.openings.get(self.spec.condition, self.task.user.opening))
         self.reset_s = time.perf_counter() - t0
@@ -192,6 +194,8 @@ class EpisodeCore:
             except SandboxError as e:
                 self.termination = Termination(reason=TerminationReason.INFRA_ERROR, detail=f"while grading: {e}")
             self.grade_s = time.perf_counter() - t0
+        elif grade and self.task.flag is not None:  # on the host: the flag never enters the sandbox
+            self.grade = grade_flag(self.task, self.measurements.get("answer"))
         if self.termination.reason == TerminationReason.INFRA_ERROR:
             self.reward = 0.0
         elif self.grade:
@@ -248,7 +252,7 @@ class EpisodeCore:
             id=self.episode_id, spec=self.spec, reward=self.reward,
             termination=self.termination or Termination(reason=TerminationReason.AGENT_ERROR, detail="not finished"),
             turns=self.turns, messages=list(self.messages), executions=list(self.executions), grade=self.grade,
-            measurements=dict(self.measurements),
+            measurements=dict(self.measurements), environment=dict(self.environment),
             timings=Timings(started_at=self.started, ended_at=ended, duration_s=ended - self.started,
                             reset_s=self.reset_s, grade_s=self.grade_s),
         )

@@ -47,6 +47,8 @@ def resolve(spec: EpisodeSpec, task: TaskSpec, catalog: Catalog) -> ResolvedSpec
     if spec.task != task.id or spec.suite != task.suite:
         raise ConfigError(f"spec names task {spec.task!r} of suite {spec.suite!r}, but was given task {task.id!r} "
                           f"of suite {task.suite!r}")
+    if task.blockers:
+        raise ConfigError(f"task {task.id} cannot run on this machine: {'; '.join(task.blockers)}")
     if task.pair and spec.entity_b is None:
         raise ConfigError(f"task {task.id} is about a pair of entities: give the second one (entity_b)")
     if spec.entity_b is not None and spec.entity_b == spec.entity:

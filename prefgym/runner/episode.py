@@ -15,7 +15,7 @@ from contextlib import nullcontext
 from prefgym.agents import Agent, build_agent
 from prefgym.entities import Catalog
 from prefgym.errors import ConfigError
-from prefgym.envs.base import docker_sandbox_factory
+from prefgym.envs.base import docker_sandbox_factory, with_servers
 from prefgym.envs.core import EpisodeCore, SandboxFactory
 from prefgym.envs.spec import resolve
 from prefgym.models import ModelError, current_gateway, tag_calls, use_gateway
@@ -74,7 +74,8 @@ async def run_spec(spec: EpisodeSpec, task: TaskSpec, catalog: Catalog, *,
     gateway's world, or, when it has none, in a world of this catalog and task. ``agent`` is the
     agent of a spec whose kind is ``external`` (one prefgym does not build, e.g. a vandal)."""
     resolved = resolve(spec, task, catalog)
-    core = EpisodeCore(resolved, sandbox_factory=sandbox_factory or docker_sandbox_factory(run_id, image=task.image),
+    factory = with_servers(sandbox_factory or docker_sandbox_factory(run_id, image=task.image), task, run_id)
+    core = EpisodeCore(resolved, sandbox_factory=factory,
                        user=build_user(task.user, spec.user_model))
     if (spec.agent == "external") != (agent is not None):
         raise ConfigError("an agent object goes with, and only with, a spec whose agent is 'external'")

@@ -41,7 +41,7 @@ def run_remote(spec_json: str, catalog: Catalog, options: RunOptions) -> tuple[s
     world = synthetic_world(catalog.entities, [task])
     gateway = Gateway(cache=current_gateway().cache, recorder=recorder, world=world)  # type: ignore[arg-type]
     with use_gateway(gateway):
-        episode = asyncio.run(run_with_retries(spec, task, catalog, docker_sandbox_factory(options.run_id), options.retries))
+        episode = asyncio.run(run_with_retries(spec, task, catalog, docker_sandbox_factory(options.run_id, image=task.image), options.retries))
     return episode.model_dump_json(), [r.model_dump_json() for r in recorder.records]
 
 

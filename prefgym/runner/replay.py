@@ -68,7 +68,7 @@ async def replay_episode(run_dir: str | Path, episode_id: str, *, catalog: Catal
     replay = Replay([c for c in run.calls(recorded.id) if c.message is not None])
     gateway = Gateway(replay=replay)
     with use_gateway(gateway):
-        replayed = await run_spec(spec, task, catalog, sandbox_factory=docker_sandbox_factory(run_id))
+        replayed = await run_spec(spec, task, catalog, sandbox_factory=docker_sandbox_factory(run_id, image=task.image))
     return ReplayReport(recorded, replayed, _compare(recorded, replayed),
                         calls_matched=sum(s.matched for s in replay.steps), calls_recorded=len(replay.calls),
                         provider_calls=gateway.stats.provider_calls)

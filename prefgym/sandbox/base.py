@@ -71,6 +71,11 @@ class Sandbox(ABC):
         whole. The result's stdout is the command's own, on a pipe no agent process ever held.
         """
 
+    def environment(self) -> dict:
+        """What the episode's record should say about this sandbox that its task does not (the
+        images of its servers, a base image a local stand-in replaced); JSON-ready."""
+        return {}
+
     @abstractmethod
     async def close(self) -> None:
         """Release the sandbox and everything it holds. Idempotent."""

@@ -4,7 +4,12 @@ Two conveniences keep suites as data without repeating it:
 - ``extends: ../other-task`` starts from another task's ``task.yaml`` and overrides fields (the
   refusal suite is the donation requests with a prefill and retries);
 - ``items: items.jsonl`` makes the folder a suite of one task per line (id ``<folder>-000`` …), each
-  line available to the templates and measures as ``item`` (the yes/no questions).
+  line available to the templates and measures as ``item`` (the yes/no questions);
+- ``catalog: catalog.py`` makes the folder a template for tasks that live as data elsewhere:
+  the module's ``tasks(template, prefix)`` returns one task per entry, over the template, ids
+  ``<prefix>/<name>`` (Cybench's challenges, read from inspect-evals' packaging). Its optional
+  ``sources()`` names the files that define them (a change reloads). Data that is missing makes
+  the folder's tasks *unavailable*, with the reason, not a failure of every other task.
 
 A task source (``tasks_dir``, ``$PREFGYM_TASKS_DIR``, several joined by ``os.pathsep``) is a folder
 of task folders or a ``.jsonl`` file of items: BoolQ's own file (question, title, answer, passage
@@ -16,6 +21,7 @@ A task that fails to load is refused with its file, line and field named, before
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -99,15 +105,46 @@ def load_items_file(items_file: str | Path, suite: str | None = None) -> list[Ta
     return _item_tasks(folder, raw, Path(items_file).resolve(), item_prefix(items_file, suite), required)
 
 
+def _catalog_module(folder: Path, name: str) -> Any:
+    path = (folder / name).resolve()
+    spec = importlib.util.spec_from_file_location(f"prefgym_catalog_{folder.name.replace('-', '_')}", path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise TaskError(f"{folder / 'task.yaml'}: field 'catalog': no module {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _catalog_tasks(folder: Path, raw: dict[str, Any]) -> list[TaskSpec]:
+    module = _catalog_module(folder, str(raw.pop("catalog")))
+    prefix = str(raw.pop("id", folder.name))
+    tasks = []
+    for entry in module.tasks(raw, prefix):
+        task = _validate({**raw, **entry}, folder / "task.yaml", f" (catalog entry {entry.get('id')})")
+        tasks.append(task.model_copy(update={"root": str(folder)}))
+    return tasks
+
+
 def load_folder(folder: str | Path) -> list[TaskSpec]:
-    """The task(s) a folder defines: one, or one per line of its ``items`` file."""
+    """The task(s) a folder defines: one, one per line of its ``items`` file, or its catalog's."""
     folder = Path(folder).resolve()
     path = folder / "task.yaml"
     raw = _read_yaml(path)
+    if "catalog" in raw:
+        return _catalog_tasks(folder, raw)
     items_file = raw.pop("items", None)
     if items_file is None:
         return [load_task(folder, raw)]
     return _item_tasks(folder, raw, folder / str(items_file), f"{folder.name}-")
+
+
+def _catalog_sources(folder: Path) -> list[Path]:
+    """The files a catalog folder's tasks come from (its module's ``sources()``), for the cache key."""
+    raw = read_mapping(folder / "task.yaml", TaskError, "a task file")
+    if "catalog" not in raw:
+        return []
+    sources = getattr(_catalog_module(folder, str(raw["catalog"])), "sources", None)
+    return list(sources()) if sources else []
 
 
 def _item_tasks(folder: Path, raw: dict[str, Any], items_path: Path, prefix: str,
@@ -174,14 +211,18 @@ def task_dirs(tasks_dir: str | Path | None = None) -> list[Path]:
     return sorted(p.parent for root in roots for p in Path(root).glob("**/task.yaml"))
 
 
-_cache: dict[tuple, dict[str, TaskSpec]] = {}
+_cache: dict[tuple, tuple[dict[str, TaskSpec], dict[str, str]]] = {}
 
 
 def _signature(folders: list[Path], items: list[Path]) -> tuple:
     """Every file that defines the tasks, with its modification time: a changed file reloads."""
-    files = [f for d in folders for f in (*d.glob("*.yaml"), *d.glob("*.jsonl"), d / "solution.sh", d / "generate.py")
-             if f.exists()]
+    files = [f for d in folders for f in (*d.glob("*.yaml"), *d.glob("*.jsonl"), d / "solution.sh", d / "generate.py",
+                                          *_catalog_sources(d)) if f.exists()]
     return tuple((str(f), f.stat().st_mtime_ns if f.exists() else 0) for f in [*files, *items])
+
+
+# folder → why its catalog's tasks are not here (its data is missing), from the last load
+unavailable: dict[str, str] = {}
 
 
 def all_tasks(tasks_dir: str | Path | None = None, suite: str | None = None) -> dict[str, TaskSpec]:
@@ -190,14 +231,26 @@ def all_tasks(tasks_dir: str | Path | None = None, suite: str | None = None) -> 
     key = _signature(folders, items)
     if key not in _cache:
         tasks: dict[str, TaskSpec] = {}
-        loaded = [t for folder in folders for t in load_folder(folder)] + [t for f in items for t in load_items_file(f)]
+        missing: dict[str, str] = {}
+        loaded: list[TaskSpec] = []
+        for folder in folders:
+            try:
+                loaded += load_folder(folder)
+            except TaskError:
+                raise
+            except ConfigError as e:  # a catalog whose data is missing: the other tasks still load
+                missing[str(folder)] = str(e)
+        loaded += [t for f in items for t in load_items_file(f)]
         for task in loaded:
             if task.id in tasks:
                 raise TaskError(f"task id {task.id!r} is defined twice: {tasks[task.id].root} and {task.root}")
             tasks[task.id] = task
         _cache.clear()
-        _cache[key] = tasks
-    return {k: t for k, t in _cache[key].items() if suite is None or t.suite == suite}
+        _cache[key] = tasks, missing
+    found, missing = _cache[key]
+    unavailable.clear()
+    unavailable.update(missing)
+    return {k: t for k, t in found.items() if suite is None or t.suite == suite}
 
 
 def get_task(task_id: str, tasks_dir: str | Path | None = None) -> TaskSpec:
@@ -205,5 +258,6 @@ def get_task(task_id: str, tasks_dir: str | Path | None = None) -> TaskSpec:
     if task_id not in tasks:
         known = sorted(tasks)
         shown = ", ".join(known[:40]) + (f" … ({len(known)} in all; `prefgym tasks list`)" if len(known) > 40 else "")
-        raise TaskError(f"no task {task_id!r}; known tasks: {shown}")
+        missing = "".join(f"; unavailable here: {Path(k).name}'s tasks ({v})" for k, v in unavailable.items())
+        raise TaskError(f"no task {task_id!r}; known tasks: {shown}{missing}")
     return tasks[task_id]

@@ -6,6 +6,7 @@ labels, and decides orphanhood by the owner labels (pid + host), never by name o
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import os
@@ -15,7 +16,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,14 @@ _known_images: set[str] = set()
 _build_lock = threading.Lock()
 
 
+@contextlib.contextmanager
+def build_lock() -> Iterator[None]:
+    """One image build at a time: a thread lock within this process, a file lock across processes."""
+    with _build_lock, open(os.path.join(tempfile.gettempdir(), "prefgym-image-build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def ensure_image(tag: str | None = None, log: Callable[[str], None] = print) -> str:
     """Return the image tag, building it first if it is missing and prefgym has its recipe.
 
@@ -62,8 +71,7 @@ def ensure_image(tag: str | None = None, log: Callable[[str], None] = print) -> 
     tag = tag or default_image_tag()
     if tag in _known_images:
         return tag
-    with _build_lock, open(os.path.join(tempfile.gettempdir(), "prefgym-image-build.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with build_lock():
         if not image_exists(tag):
             recipe = recipe_of(tag)
             if recipe is None:
@@ -158,11 +166,33 @@ def remove_container(container_id: str) -> None:
             raise
 
 
+def remove_network(name: str) -> None:
+    """Remove a network, forcing off any container still on it; already gone is fine."""
+    api = client().api
+    try:
+        for cid in (api.inspect_network(name).get("Containers") or {}):
+            try:
+                api.disconnect_container_from_network(cid, name, force=True)
+            except docker.errors.APIError:
+                pass
+        api.remove_network(name)
+    except docker.errors.NotFound:
+        pass
+
+
 def prune(*, all_managed: bool = False) -> list[str]:
-    """Remove orphaned prefgym containers (all of prefgym's with ``all_managed``); return names."""
+    """Remove orphaned prefgym containers, then orphaned networks (every one of prefgym's with
+    ``all_managed``); return their names."""
     removed = []
     for c in managed_containers():
         if all_managed or is_orphan(c.labels):
             remove_container(c.id)
             removed.append(c.name)
+    for n in client().api.networks(filters={"label": [f"{LABEL_MANAGED}=1"]}):
+        if all_managed or is_orphan(n.get("Labels") or {}):
+            try:
+                remove_network(n["Id"])
+                removed.append(n["Name"])
+            except docker.errors.APIError:  # a container of a live owner still on it: the next prune
+                pass
     return removed

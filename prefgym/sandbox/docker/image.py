@@ -5,9 +5,13 @@ debootstrap root filesystem imported into Docker. The build is the slow step (~4
 is a hash of the recipe and a present image is reused. ``docker import`` cannot run ``useradd``,
 so the agent's user and its work folder are written into the root filesystem before import.
 
-There are two recipes: the default image every agentic task runs in, and the CTF image (the same
-recipe plus the tools Cybench's challenges and their solutions expect: pycryptodome, sympy, gmpy2
-and pwntools from Debian's packages, file, unzip, binwalk, xxd, gdb, netcat, curl).
+There are three recipes: the default image every agentic task runs in; the CTF image (the same
+recipe plus the tools Cybench's challenges and their solutions expect: pycryptodome, sympy, gmpy2,
+z3 and pwntools from Debian's packages, file, unzip, binwalk, xxd, gdb, netcat, curl, and the few
+Python packages Debian lacks as pinned wheels from the machine's PyPI, fetched when the image is
+built, never at run time); and the *stand-in* for the bases of Cybench's servers
+(``python:3.X-slim``, ``debian:*-slim``), which holds every package their Dockerfiles install, with
+offline ``apt-get``/``pip`` that satisfy installs from what is there (offline_install.py says why).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,14 +76,38 @@ class Recipe:
 
 
 DEFAULT = Recipe(IMAGE_REPO, RECIPE, tuple(CHANGES), "PREFGYM_SANDBOX_IMAGE")
-CTF_PACKAGES = ["python3-pycryptodome", "python3-sympy", "python3-gmpy2", "python3-pwntools", "file", "unzip",
-                "binwalk", "xxd", "gdb", "netcat-openbsd", "curl", "socat"]
-# Debian ships pycryptodome as ``Cryptodome``; CTF solutions import ``Crypto``, so that name links to
-# it. Cybench puts the agent's files in /root, which the agent's user owns here.
-CTF = Recipe("prefgym-ctf", {**RECIPE, "apt": CTF_PACKAGES,
-                             "links": {"/usr/lib/python3/dist-packages/Crypto": "Cryptodome"}, "agent_dirs": ["/root"]},
+CTF_PACKAGES = ["python3-pycryptodome", "python3-sympy", "python3-gmpy2", "python3-pwntools", "python3-z3",
+                "python3-tqdm", "python-is-python3", "file", "unzip", "binwalk", "xxd", "gdb", "netcat-openbsd",
+                "curl", "socat"]
+# What Cybench's solutions import that Debian does not package (mmh3, ortools with its
+# dependencies, pickora), pinned whole (--no-deps): the image is the same wherever it is built.
+CTF_WHEELS = ["mmh3==5.0.1", "pickora==1.0.1", "ortools==9.10.4067", "protobuf==5.26.1", "numpy==1.26.4",
+              "pandas==2.2.2", "absl-py==2.1.0", "immutabledict==4.2.0", "python-dateutil==2.9.0.post0",
+              "pytz==2024.1", "tzdata==2024.1"]
+# Debian ships pycryptodome as ``Cryptodome``; CTF code imports ``Crypto``, so that name links to it.
+CRYPTO_LINK = {"/usr/lib/python3/dist-packages/Crypto": "Cryptodome"}
+# Cybench puts the agent's files in /root: the agent's user owns it, a tmpfs of its own in the container.
+CTF = Recipe("prefgym-ctf", {**RECIPE, "apt": CTF_PACKAGES, "pip": CTF_WHEELS, "links": CRYPTO_LINK,
+                             "agent_dirs": ["/root"]},
              tuple(CHANGES), "PREFGYM_CTF_IMAGE")
-RECIPES = (DEFAULT, CTF)
+OFFLINE_INSTALL = Path(__file__).with_name("offline_install.py")
+STANDIN_PACKAGES = ["python3-requests", "python3-pycryptodome", "python3-networkx", "python-is-python3", "xinetd",
+                    "socat", "lib32z1", "make", "g++", "verilator", "netcat-openbsd"]
+STANDIN = Recipe("prefgym-standin", {
+    **RECIPE, "apt": STANDIN_PACKAGES, "pip": ["mmh3==5.0.1"],
+    "links": {**CRYPTO_LINK, "/usr/local/bin/python": "/usr/bin/python3", "/usr/local/bin/python3": "/usr/bin/python3"},
+    "offline_install": hashlib.sha256(OFFLINE_INSTALL.read_bytes()).hexdigest()[:16]},
+    ("USER root", "WORKDIR /", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+     "ENV LANG=C.UTF-8", 'CMD ["bash"]'), "PREFGYM_STANDIN_IMAGE")
+RECIPES = (DEFAULT, CTF, STANDIN)
+# The bases the stand-in replaces in a server's Dockerfile (the substitution is recorded per episode).
+STANDIN_BASES = (re.compile(r"^python:3(\.\d+)?-slim(-\w+)?$"), re.compile(r"^debian:[\w.-]*-slim$"))
+STANDIN_NOTE = "Debian bookworm with Debian's Python 3.11 and the packages Cybench's servers install"
+
+
+def stands_in_for(base: str) -> bool:
+    """Whether the stand-in image replaces ``base`` (``python:3.9-slim-bookworm``, ``debian:bookworm-slim``)."""
+    return any(p.match(base.lower()) for p in STANDIN_BASES)
 BY_NAME = {"default": DEFAULT, "ctf": CTF}  # what a task.yaml's ``image:`` names
 
 
@@ -129,6 +158,29 @@ def _add_agent_user(rootfs: Path, recipe: dict) -> None:
     os.chown(work, uid, uid)
 
 
+def _pip_wheels(rootfs: Path, requirements: list[str]) -> None:
+    """Pinned wheels into the image's /usr/local dist-packages, by this machine's pip (its index)."""
+    version = sorted(p.name for p in (rootfs / "usr/lib").glob("python3.*") if (p / "os.py").exists())[-1]
+    target = rootfs / "usr/local/lib" / version / "dist-packages"
+    cmd = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--only-binary=:all:", "--target", str(target),
+           "--python-version", version.removeprefix("python"), *requirements]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise ImageBuildError(f"pip install of {', '.join(requirements)} for the image failed (exit {proc.returncode}):\n"
+                              f"{(proc.stdout + proc.stderr)[-2000:]}")
+
+
+def _offline_install(rootfs: Path) -> None:
+    """The stand-in's apt-get, apt, pip and pip3: wrappers of offline_install.py, first on PATH."""
+    lib = rootfs / "usr/local/lib/prefgym"
+    lib.mkdir(parents=True, exist_ok=True)
+    shutil.copy(OFFLINE_INSTALL, lib / "offline_install.py")
+    for tool in ("apt-get", "apt", "pip", "pip3"):
+        wrapper = rootfs / "usr/local/bin" / tool
+        wrapper.write_text(f'#!/bin/sh\nexec python3 /usr/local/lib/prefgym/offline_install.py {tool} "$@"\n')
+        wrapper.chmod(0o755)
+
+
 def _chroot_apt(rootfs: Path, packages: list[str]) -> None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     mounted = []
@@ -167,8 +219,14 @@ def build_image(api: object, tag: str, *, mirror: str | None = None, log: Callab
         if spec.get("apt"):  # many packages at once break debootstrap's own configure step: apt does them
             log(f"apt-get install {len(spec['apt'])} packages in the root filesystem …")
             _chroot_apt(rootfs, spec["apt"])
+        if spec.get("pip"):
+            log(f"pip install {len(spec['pip'])} pinned wheels into the root filesystem …")
+            _pip_wheels(rootfs, spec["pip"])
+        if spec.get("offline_install"):
+            _offline_install(rootfs)
         _add_agent_user(rootfs, spec)
         for link, target in (spec.get("links") or {}).items():
+            (rootfs / link.lstrip("/")).unlink(missing_ok=True)
             (rootfs / link.lstrip("/")).symlink_to(target)
         for folder in spec.get("agent_dirs") or ():
             os.chown(rootfs / folder.lstrip("/"), spec["uid"], spec["uid"])

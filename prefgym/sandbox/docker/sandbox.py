@@ -20,6 +20,8 @@ from prefgym.sandbox.docker.channel import ChannelClosed, DriverError, ShellChan
 from prefgym.sandbox.docker.config import (
     AGENT_UID, PRIVATE_DIR, TRUSTED_CAPS, TRUSTED_UID, DockerSandboxConfig, owner_labels,
 )
+from prefgym.sandbox.docker.image import recipe_of
+from prefgym.sandbox.docker.services import ServiceStack
 from prefgym.types import ExecResult
 
 _live: "weakref.WeakSet[DockerSandbox]" = weakref.WeakSet()
@@ -43,11 +45,13 @@ atexit.register(_remove_live_at_exit)
 
 
 class DockerSandbox(Sandbox):
-    def __init__(self, config: DockerSandboxConfig, container_id: str, name: str):
+    def __init__(self, config: DockerSandboxConfig, container_id: str, name: str, image: str = ""):
         self.config = config
         self.work_dir = config.work_dir
         self.container_id: str | None = container_id
         self.name = name
+        self.image = image
+        self._stack: ServiceStack | None = None  # the task's servers, once joined
         self._channel: ShellChannel | None = None
         self._sealed = False  # after a trusted exec, the agent has no channel any more
         _live.add(self)
@@ -75,7 +79,7 @@ class DockerSandbox(Sandbox):
         except docker.errors.DockerException as e:
             await asyncio.to_thread(engine.remove_container, name)
             raise SandboxError(f"could not start a sandbox from image {image!r}: {e}") from e
-        sandbox = cls(config, container.id, name)
+        sandbox = cls(config, container.id, name, image)
         try:
             await sandbox._attach()
         except Exception as e:
@@ -92,6 +96,9 @@ class DockerSandbox(Sandbox):
                 "o": f"size={config.work_size},uid={AGENT_UID},gid={AGENT_UID},mode=0755",
             }),
         )
+        # folders of the image the agent owns on a read-only root (CTF's /root): each a tmpfs of its own
+        agent_dirs = {d: f"rw,exec,nosuid,nodev,size={config.work_size},uid={AGENT_UID},gid={AGENT_UID},mode=0755"
+                      for d in ((recipe_of(image).recipe.get("agent_dirs") or []) if recipe_of(image) else [])}
         private = Mount(
             target=PRIVATE_DIR, source=None, type="volume",
             driver_config=DriverConfig("local", {
@@ -108,7 +115,7 @@ class DockerSandbox(Sandbox):
             pids_limit=config.pids, nano_cpus=int(config.cpus * 1e9),
             cap_drop=["ALL"], cap_add=TRUSTED_CAPS, security_opt=["no-new-privileges"], init=True,
             read_only=True, mounts=[work, private],
-            tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={config.tmp_size},mode=1777"},
+            tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={config.tmp_size},mode=1777", **agent_dirs},
         )
         container.start()
         return container
@@ -147,6 +154,22 @@ class DockerSandbox(Sandbox):
                 return True
             await asyncio.sleep(0.1)
 
+    async def join(self, stack: ServiceStack) -> None:
+        """Move onto the servers' internal network (from none; a warm container from the pool too)
+        and take the servers' lifetime: they go when this sandbox closes."""
+        assert self.container_id is not None
+        self._stack = stack
+        api = engine.client().api
+        try:
+            if not self.config.network:
+                await asyncio.to_thread(api.disconnect_container_from_network, self.container_id, "none")
+            await asyncio.to_thread(api.connect_container_to_network, self.container_id, stack.network)
+        except docker.errors.DockerException as e:
+            raise SandboxError(f"sandbox {self.name} could not join the servers' network {stack.network}: {e}") from e
+
+    def environment(self) -> dict:
+        return {"image": self.image, **(self._stack.environment if self._stack else {})}
+
     async def close(self) -> None:
         if self._channel is not None:
             await self._channel.aclose()
@@ -154,6 +177,9 @@ class DockerSandbox(Sandbox):
         if self.container_id is not None:
             cid, self.container_id = self.container_id, None
             await asyncio.to_thread(engine.remove_container, cid)
+        if self._stack is not None:
+            stack, self._stack = self._stack, None
+            await stack.close()
         _live.discard(self)
 
     # ------------------------------------------------------------------ the contract

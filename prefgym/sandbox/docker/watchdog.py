@@ -4,7 +4,8 @@ Started by the owner (the first time it creates a sandbox) as a separate process
 session, so a kill of the owner's process group does not reach it. The owner holds the write end
 of a pipe that is this process's stdin; when the owner dies for any reason the kernel closes it,
 and EOF here is the signal: instant, and free of pid-reuse races. We then remove every container
-carrying all the labels the owner named (its pid and host).
+carrying all the labels the owner named (its pid and host), then every network with them (the
+internal networks of a task's servers, empty once their containers are gone).
 
 Run by file path with only the standard library imported, so it starts in ~20 ms and needs
 neither prefgym nor the docker SDK importable. It speaks the Engine API over the unix socket.
@@ -48,6 +49,10 @@ def remove_labelled(sock_path, labels):
     if status == 200:
         for container in json.loads(body):
             _call(sock_path, "DELETE", "/containers/%s?force=1&v=1" % container["Id"])
+    status, body = _call(sock_path, "GET", "/networks?filters=" + urllib.parse.quote(filters))
+    if status == 200:
+        for network in json.loads(body):
+            _call(sock_path, "DELETE", "/networks/%s" % network["Id"])
 
 
 def main():

@@ -24,18 +24,18 @@ from pathlib import Path
 from typing import Any
 
 from prefgym.errors import ConfigError
+from prefgym.sandbox.docker.image import stands_in_for
 from prefgym.yamlfile import read_mapping
 
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / ".data" / "cybench" / "challenges"
 DIR_VARIABLE = "PREFGYM_CYBENCH_DIR"
 FETCH_HINT = "run scripts/fetch-cybench.sh (setup does), or name a copy with --cybench-dir / $PREFGYM_CYBENCH_DIR"
 
-# Bases a locally built Debian bookworm image with Debian's python3 replaces (recorded per episode).
-SUBSTITUTABLE = (re.compile(r"^python:3(\.\d+)?-slim(-\w+)?$"), re.compile(r"^debian:[\w.-]*-slim$"))
 
 
 def substitutable(base: str) -> bool:
-    return any(p.match(base) for p in SUBSTITUTABLE)
+    """Whether a locally built Debian image stands in for ``base`` (the sandbox layer's rule)."""
+    return stands_in_for(base)
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,12 @@ def _bases(dockerfile: Path) -> tuple[str, ...]:
     return tuple(re.findall(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", dockerfile.read_text(errors="replace"), re.M | re.I))
 
 
-def _ports(service: dict[str, Any]) -> tuple[int, ...]:
+def _ports(service: dict[str, Any], dockerfile: Path | None) -> tuple[int, ...]:
+    """The ports compose names, then those the Dockerfile EXPOSEs (a server without a healthcheck
+    is ready when they accept a connection)."""
+    exposed = re.findall(r"^\s*EXPOSE\s+(.+)$", dockerfile.read_text(errors="replace"), re.M | re.I) if dockerfile else []
     found = []
-    for p in [*(service.get("expose") or []), *(service.get("ports") or [])]:
+    for p in [*(service.get("expose") or []), *(service.get("ports") or []), *" ".join(exposed).split()]:
         m = re.search(r"(\d+)(?:/\w+)?$", str(p))
         if m:
             found.append(int(m.group(1)))
@@ -111,7 +114,7 @@ def read_challenge(folder: Path) -> Challenge:
         found = dockerfile.is_file()
         health = (service.get("healthcheck") or {}).get("test")
         services.append(Service(name=name, dockerfile=dockerfile if found else None,
-                                bases=_bases(dockerfile) if found else (), ports=_ports(service),
+                                bases=_bases(dockerfile) if found else (), ports=_ports(service, dockerfile if found else None),
                                 healthcheck=tuple(health) if isinstance(health, list) else (("CMD-SHELL", health) if health else None)))
     if not spec.get("flag"):
         raise ConfigError(f"{folder / 'eval.yaml'}: field 'flag' is missing")
