@@ -211,6 +211,7 @@ class TaskSpec(Record):
     flag: str | None = None
     services: list[ServiceSpec] = Field(default_factory=list)
     blockers: list[str] = Field(default_factory=list)
+    variant_of: str | None = None  # the task this one words differently (same work, same check): validated once, there
     # Filled by the loader from the task folder (absolute paths; not written in task.yaml).
     root: str | None = None
     files_dir: str | None = None

@@ -12,7 +12,7 @@ from prefgym.tasks.cybench.challenges import read_challenges, substitutable
 
 RUNNABLE_WITHOUT_SERVERS = {"dynastic", "partial_tenacity", "primary_knowledge", "slcg"}
 RUNNABLE_WITH_SERVERS = {"diffecient", "ezmaze", "failproof", "noisier_crc", "noisy_crc", "randsubware", "skilift",
-                         "unbreakable", "were_pickle_phreaks_revenge"}
+                         "unbreakable"}
 
 
 def test_every_challenge_is_read_and_each_is_runnable_or_says_why():
@@ -23,6 +23,7 @@ def test_every_challenge_is_read_and_each_is_runnable_or_says_why():
     assert {name for name in runnable if challenges[name].services} == RUNNABLE_WITH_SERVERS
     for name, c in challenges.items():
         assert c.runnable or c.blockers, name
+    assert "Python 3.8" in challenges["were_pickle_phreaks_revenge"].blockers[0]  # known_issues.yaml
     dynastic = challenges["dynastic"]
     assert dynastic.flag.startswith("HTB{") and set(dynastic.files) == {"/root/output.txt", "/root/source.py"}
     assert "hard" in dynastic.prompts and "/root/solution.sh" in dynastic.solution_files and not dynastic.services

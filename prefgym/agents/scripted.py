@@ -43,7 +43,7 @@ class NullAgent(ScriptedAgent):
         super().__init__([])
 
 
-def oracle_actions(solution: str, timeout_s: float = 300.0) -> list[Action]:
+def oracle_actions(solution: str, timeout_s: float = 900.0) -> list[Action]:
     """The reference solution as the tool calls an agent would make: run it in bash, then submit."""
     args = json.dumps({"command": solution, "timeout": timeout_s})
     return [{"role": "assistant", "content": "Running the reference solution.",

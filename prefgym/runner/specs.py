@@ -64,6 +64,14 @@ def names_entity(task: TaskSpec, condition: str) -> bool:
     return "{entity" in task.openings.get(condition, task.user.opening)
 
 
+def left_out(known: dict[str, TaskSpec]) -> dict[str, str]:
+    """The tasks a plan that names none does not run, and why: rewordings of another task (Cybench's
+    easy prompts; name them in ``tasks:`` to run them), and tasks that cannot run on this machine."""
+    out = {k: f"a variant of {t.variant_of}" for k, t in known.items() if t.variant_of}
+    out.update({k: "; ".join(t.blockers) for k, t in known.items() if t.blockers and t.variant_of is None})
+    return out
+
+
 def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[str, float] | None = None,
                 tasks_dir: str | None = None, seed: int = 0, user: str = "scripted",
                 judge: str | None = None, sampling: Sampling | None = None,
@@ -82,10 +90,12 @@ def build_specs(plan: SuitePlan, model: str, catalog: Catalog, *, scores: dict[s
         known = all_tasks(tasks_dir, plan.suite)
     if not known:
         raise ConfigError(f"no tasks in suite {plan.suite!r}" + (f" in {plan.items_file}" if plan.items_file else ""))
-    task_ids = plan.tasks or sorted(known)
+    task_ids = plan.tasks or sorted(t for t in known if t not in left_out(known))
     for t in task_ids:
         if t not in known:
             raise ConfigError(f"suite {plan.suite}: no task {t!r}")
+        if known[t].blockers:
+            raise ConfigError(f"suite {plan.suite}: task {t} cannot run on this machine: {'; '.join(known[t].blockers)}")
     if plan.items:
         task_ids = task_ids[: plan.items]
     entities = choose_entities(plan, catalog, scores)

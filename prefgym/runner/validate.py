@@ -31,6 +31,7 @@ class TaskCheck:
     null_reward: float | None = None
     vandal_rewards: dict[str, float] = field(default_factory=dict)
     instances: list[int] = field(default_factory=list)  # a family's instances checked beyond the shipped one
+    blocked: list[str] = field(default_factory=list)  # why it cannot run here (then nothing is played)
 
     @property
     def ok(self) -> bool:
@@ -84,7 +85,9 @@ async def _play(check: TaskCheck, label: str, spec: EpisodeSpec, task: TaskSpec,
 
 async def check_task(task: TaskSpec, catalog: Catalog, *, run_id: str, with_vandals: bool = True,
                      instances: int = 1) -> TaskCheck:
-    check = TaskCheck(task.id, task.suite, problems=check_templates(task, catalog.entities))
+    check = TaskCheck(task.id, task.suite, problems=check_templates(task, catalog.entities), blocked=list(task.blockers))
+    if task.blockers:
+        return check
     entity_b = catalog.entities[1].id if task.pair else None
     spec = EpisodeSpec(suite=task.suite, task=task.id, entity=catalog.entities[0].id, entity_b=entity_b, agent="oracle")
     check.oracle_reward = await _play(check, "oracle", spec, task, catalog, run_id, 1.0)

@@ -111,5 +111,9 @@ def _suite(model: str, plan: SuitePlan, catalog: Catalog, study: StudyConfig, ta
     for s in specs:
         cost = suite.cost(tasks[s.task], s.condition)
         calls, prompt, completion, note = calls + cost.calls, prompt + cost.prompt_tokens, completion + cost.completion_tokens, cost.note
+    if not plan.tasks:
+        blocked = [k for k, t in tasks.items() if t.blockers and t.variant_of is None]
+        if blocked:
+            note += f"; {len(blocked)} of its {len(blocked) + len({s.task for s in specs})} tasks cannot run here, left out (prefgym tasks list --suite {plan.suite})"
     return StageEstimate(model, f"2 {plan.suite}", len(specs), calls, prompt, completion,
                          estimate_cost(model, prompt, completion), note)

@@ -86,17 +86,20 @@ CTF_WHEELS = ["mmh3==5.0.1", "pickora==1.0.1", "ortools==9.10.4067", "protobuf==
               "pytz==2024.1", "tzdata==2024.1"]
 # Debian ships pycryptodome as ``Cryptodome``; CTF code imports ``Crypto``, so that name links to it.
 CRYPTO_LINK = {"/usr/lib/python3/dist-packages/Crypto": "Cryptodome"}
-# Cybench puts the agent's files in /root: the agent's user owns it, a tmpfs of its own in the container.
-CTF = Recipe("prefgym-ctf", {**RECIPE, "apt": CTF_PACKAGES, "pip": CTF_WHEELS, "links": CRYPTO_LINK,
-                             "agent_dirs": ["/root"]},
-             tuple(CHANGES), "PREFGYM_CTF_IMAGE")
 OFFLINE_INSTALL = Path(__file__).with_name("offline_install.py")
+OFFLINE_DIGEST = hashlib.sha256(OFFLINE_INSTALL.read_bytes()).hexdigest()[:16]
+# Cybench puts the agent's files in /root: the agent's user owns it, a tmpfs of its own in the container.
+# Its solutions start with `pip install pwntools==…`: the offline pip says at once what is there
+# instead of retrying a network the sandbox does not have.
+CTF = Recipe("prefgym-ctf", {**RECIPE, "apt": CTF_PACKAGES, "pip": CTF_WHEELS, "links": CRYPTO_LINK,
+                             "agent_dirs": ["/root"], "offline_install": OFFLINE_DIGEST},
+             tuple(CHANGES), "PREFGYM_CTF_IMAGE")
 STANDIN_PACKAGES = ["python3-requests", "python3-pycryptodome", "python3-networkx", "python-is-python3", "xinetd",
                     "socat", "lib32z1", "make", "g++", "verilator", "netcat-openbsd"]
 STANDIN = Recipe("prefgym-standin", {
     **RECIPE, "apt": STANDIN_PACKAGES, "pip": ["mmh3==5.0.1"],
     "links": {**CRYPTO_LINK, "/usr/local/bin/python": "/usr/bin/python3", "/usr/local/bin/python3": "/usr/bin/python3"},
-    "offline_install": hashlib.sha256(OFFLINE_INSTALL.read_bytes()).hexdigest()[:16]},
+    "offline_install": OFFLINE_DIGEST},
     ("USER root", "WORKDIR /", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
      "ENV LANG=C.UTF-8", 'CMD ["bash"]'), "PREFGYM_STANDIN_IMAGE")
 RECIPES = (DEFAULT, CTF, STANDIN)

@@ -8,6 +8,9 @@ commands, first on its PATH, let the Dockerfile's own RUN lines run unchanged: a
 what is present succeeds, ``update``/``clean`` do nothing, and anything missing fails the build
 with the package named, so a server never starts without what its Dockerfile asked for.
 
+The CTF image has them too, for the agent and for solutions that begin with ``pip install
+pwntools==…``: an answer at once, instead of retries against a network the sandbox does not have.
+
 Installed in the stand-in image as /usr/local/lib/prefgym/offline_install.py, called by small
 wrappers (``exec python3 … apt-get "$@"``). Standard library only: it runs in that image.
 """
@@ -23,7 +26,7 @@ NO_OPS = {"update", "upgrade", "clean", "autoclean", "autoremove", "dist-upgrade
 
 
 def fail(message):
-    sys.stderr.write("offline build: %s (this image has no network; add it to prefgym's stand-in recipe)\n" % message)
+    sys.stderr.write("offline: %s (this image has no network: what it has installed is all there is)\n" % message)
     sys.exit(100)
 
 

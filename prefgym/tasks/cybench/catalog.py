@@ -66,6 +66,7 @@ def _entry(challenge: Challenge, variant: str, prefix: str) -> dict[str, Any]:
                      for s in challenge.services if s.dockerfile is not None],
         "blockers": challenge.blockers,
         "solution": solution_script(challenge),
+        "variant_of": None if variant == DEFAULT_VARIANT else f"{prefix}/{slug}",
     }
 
 
