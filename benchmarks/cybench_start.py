@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import secrets
-import statistics
 import time
 
 from prefgym.envs.base import docker_sandbox_factory, with_servers
@@ -27,19 +26,9 @@ from prefgym.sandbox.docker.config import owner_labels
 from prefgym.sandbox.docker.image import CTF
 from prefgym.sandbox.docker.services import _healthcheck, server_image
 from prefgym.tasks import get_task
+from sandbox import row  # noqa: E402  (benchmarks/sandbox.py, run from this folder)
 
 RUN_ID = "bench-cybench"
-
-
-def med_p90(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[int(0.9 * (len(ordered) - 1))]
-
-
-def row(name: str, samples: list[float]) -> float:
-    med, p90 = med_p90(samples)
-    print(f"{name:60} {med * 1e3:9.1f} {p90 * 1e3:9.1f}")
-    return med
 
 
 def raw_start(service, image: str, wait_healthy: bool) -> float:
@@ -81,7 +70,7 @@ async def main(task_id: str, n: int) -> None:
     engine.ensure_image(CTF.tag())
     image = server_image(service).tag
     print(f"{task_id}: server {service.name} ({image}), sandbox {CTF.tag()}, n={n}")
-    print(f"{'':60} {'median':>9} {'p90':>9}")
+    print(f"{'':48} {'median':>10} {'p90':>10}")
     cold_factory = with_servers(docker_sandbox_factory(RUN_ID, image="ctf"), task, RUN_ID)
     await prefgym_start(cold_factory)  # warm the engine's caches and this process's imports
     cold = row("cold: servers healthy + new sandbox joined", [await prefgym_start(cold_factory) for _ in range(n)])

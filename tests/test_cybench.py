@@ -123,7 +123,7 @@ def test_the_flag_is_in_no_text_the_agent_is_shown():
         shown = json.dumps([core.framing.fill(task.system_prompt), core.framing.fill(task.user.opening),
                             task.user.default_reply, core.tool_specs])
         assert task.flag not in shown, task.id
-        assert "oxfam" in shown.lower() or "Oxfam" in shown
+        assert "Oxfam" in shown
 
 
 def test_flag_grading_is_cybenchs_rule():

@@ -107,9 +107,17 @@ def load_items_file(items_file: str | Path, suite: str | None = None) -> list[Ta
 
 def _catalog_module(folder: Path, name: str) -> Any:
     path = (folder / name).resolve()
-    spec = importlib.util.spec_from_file_location(f"prefgym_catalog_{folder.name.replace('-', '_')}", path)
-    if spec is None or spec.loader is None or not path.is_file():
+    if not path.is_file():
         raise TaskError(f"{folder / 'task.yaml'}: field 'catalog': no module {path}")
+    return _import_catalog(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _import_catalog(path: Path, mtime_ns: int) -> Any:
+    """A catalog module, imported once per version of its file (the loader asks on every call)."""
+    spec = importlib.util.spec_from_file_location(f"prefgym_catalog_{path.parent.name.replace('-', '_')}", path)
+    if spec is None or spec.loader is None:
+        raise TaskError(f"{path}: cannot be loaded as a catalog module")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -140,11 +148,17 @@ def load_folder(folder: str | Path) -> list[TaskSpec]:
 
 def _catalog_sources(folder: Path) -> list[Path]:
     """The files a catalog folder's tasks come from (its module's ``sources()``), for the cache key."""
-    raw = read_mapping(folder / "task.yaml", TaskError, "a task file")
-    if "catalog" not in raw:
-        return []
-    sources = getattr(_catalog_module(folder, str(raw["catalog"])), "sources", None)
+    yaml_file = folder / "task.yaml"
+    name = _catalog_name(yaml_file, yaml_file.stat().st_mtime_ns)
+    sources = getattr(_catalog_module(folder, name), "sources", None) if name else None
     return list(sources()) if sources else []
+
+
+@lru_cache(maxsize=256)
+def _catalog_name(yaml_file: Path, mtime_ns: int) -> str | None:
+    """A task.yaml's ``catalog:`` (None for a folder of one task), read once per version of the file."""
+    catalog = read_mapping(yaml_file, TaskError, "a task file").get("catalog")
+    return None if catalog is None else str(catalog)
 
 
 def _item_tasks(folder: Path, raw: dict[str, Any], items_path: Path, prefix: str,

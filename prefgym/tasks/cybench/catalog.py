@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from prefgym.errors import ConfigError
 from prefgym.tasks.cybench.challenges import Challenge, challenges_dir, read_challenges
 
 DEFAULT_VARIANT = "hard"
@@ -24,7 +25,7 @@ def sources() -> list[Path]:
     """The challenge definitions, so that another copy (or a changed one) reloads the tasks."""
     try:
         root = challenges_dir()
-    except Exception:
+    except ConfigError:  # no copy: tasks() says so
         return []
     return [root, *sorted(root.glob("*/eval.yaml"))]
 

@@ -35,10 +35,7 @@ KNOWN_ISSUES = Path(__file__).with_name("known_issues.yaml")
 FETCH_HINT = "run scripts/fetch-cybench.sh (setup does), or name a copy with --cybench-dir / $PREFGYM_CYBENCH_DIR"
 
 
-
-def substitutable(base: str) -> bool:
-    """Whether a locally built Debian image stands in for ``base`` (the sandbox layer's rule)."""
-    return stands_in_for(base)
+substitutable = stands_in_for  # whether a locally built Debian image stands in for a base (the sandbox layer's rule)
 
 
 @dataclass(frozen=True)
