@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from prefgym.entities import Catalog
 from prefgym.models import ModelCheck, check_model, estimate_cost
 from prefgym.prefs.estimate import estimate_calls
-from prefgym.runner.specs import Extremes, SuitePlan, build_specs, left_out
+from prefgym.runner.specs import Extremes, SuitePlan, build_specs
 from prefgym.study.config import StudyConfig
 from prefgym.study.run import preflight, study_tasks
 from prefgym.tasks import all_tasks, get_suite
@@ -112,7 +112,7 @@ def _suite(model: str, plan: SuitePlan, catalog: Catalog, study: StudyConfig, ta
         cost = suite.cost(tasks[s.task], s.condition)
         calls, prompt, completion, note = calls + cost.calls, prompt + cost.prompt_tokens, completion + cost.completion_tokens, cost.note
     if not plan.tasks:
-        blocked = [k for k in left_out(tasks) if tasks[k].blockers]
+        blocked = [k for k, t in tasks.items() if t.blockers and t.variant_of is None]
         if blocked:
             note += f"; {len(blocked)} of its {len(blocked) + len({s.task for s in specs})} tasks cannot run here, left out (prefgym tasks list --suite {plan.suite})"
     return StageEstimate(model, f"2 {plan.suite}", len(specs), calls, prompt, completion,
