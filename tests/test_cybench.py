@@ -256,6 +256,7 @@ def test_gym_make_cybench_passes_check_env(docker_ready):
         check_env(env.unwrapped, skip_render_check=True)
         obs, info = env.reset(seed=0)
         assert info["task"] == "cybench/dynastic" and "Oxfam" in obs["messages"][-1]["content"]
+        assert env.unwrapped.episode.environment["image"].startswith("prefgym-ctf:")  # from the env's pool
     finally:
         env.close()
 

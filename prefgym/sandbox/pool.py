@@ -163,6 +163,9 @@ class _Leased(Sandbox):
     async def _tar(self, src: str) -> bytes:
         return await self._live()._tar(src)
 
+    def environment(self) -> dict:
+        return self._live().environment()
+
     async def close(self) -> None:
         if self._inner is not None:
             inner, self._inner = self._inner, None
