@@ -1,4 +1,5 @@
-"""One row per episode, for pandas users: spec fields, outcome, measurements, preferences joined."""
+"""One row per episode, for pandas users: spec fields, outcome, measurements, preferences joined;
+or the run as Inspect AI eval logs, for Inspect's viewer and tools."""
 
 from __future__ import annotations
 
@@ -40,13 +41,22 @@ def episode_table(run_dir: str | Path) -> pd.DataFrame:
     return table
 
 
-def export(run_dir: str | Path, fmt: str = "parquet", out: str | Path | None = None) -> Path:
-    if fmt not in ("parquet", "csv"):
-        raise ConfigError(f"--format {fmt!r}: choose parquet or csv")
+FORMATS = ("parquet", "csv", "inspect")
+
+
+def export(run_dir: str | Path, fmt: str = "parquet", out: str | Path | None = None) -> list[tuple[Path, int]]:
+    """Each file written, with its rows: one table for parquet and csv, one Inspect eval log per
+    (model, suite) for inspect (:mod:`.inspect_log`; ``out`` is then a folder)."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format {fmt!r}: choose parquet, csv or inspect")
+    if fmt == "inspect":
+        from prefgym.analysis.inspect_log import write_logs
+
+        return write_logs(run_dir, out)
     table = episode_table(run_dir)
     path = Path(out) if out else RunDir(run_dir).export_path(fmt)
     if fmt == "csv":
         table.to_csv(path, index=False)
     else:
         table.to_parquet(path, index=False)
-    return path
+    return [(path, len(table))]

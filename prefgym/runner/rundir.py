@@ -4,7 +4,8 @@
 that produced it; ``episodes.jsonl`` one Episode per line, appended and flushed as each finishes;
 ``calls.jsonl`` every model call tagged with its episode's id; ``planted.json`` the truth of any
 synthetic model that answered; ``prefs/<model>/`` each model's preference answers and summary;
-``report/`` the statistics, the page and its figures. The viewer, the analysis, studies and the
+``report/`` the statistics, the page and its figures; ``inspect/`` the Inspect AI eval logs an
+export writes, one per (model, suite). The viewer, the analysis, studies and the
 command line read and write through :class:`RunDir`, so a file name or format lives here alone.
 
 One process writes a run directory at a time: :meth:`RunDir.lock` holds an exclusive ``flock`` on
@@ -48,6 +49,7 @@ from prefgym.types import Episode, TerminationReason
 MANIFEST, EPISODES, CALLS, PLANTED, LOCK = "manifest.json", "episodes.jsonl", "calls.jsonl", "planted.json", ".lock"
 PREFS, SCORES, PAIRWISE, RANKING = "prefs", "scores.json", "pairwise.jsonl", "ranking.jsonl"
 REPORT, STATS, INDEX_HTML, FIGURES = "report", "stats.json", "index.html", "figures"
+INSPECT, INSPECT_SUFFIX = "inspect", ".eval"
 
 
 class RunDirError(PrefgymError):
@@ -445,3 +447,12 @@ class RunDir:
 
     def export_path(self, fmt: str) -> Path:
         return self.path / f"episodes.{fmt}"
+
+    def inspect_dir(self) -> Path:
+        """Where ``export --format inspect`` writes by default: ``inspect view --log-dir`` points here."""
+        return self.path / INSPECT
+
+    def inspect_log_path(self, model: str, suite: str, folder: str | Path | None = None) -> Path:
+        """One (model, suite)'s eval log, in ``folder`` (default :meth:`inspect_dir`). Named for what it
+        holds, not (as Inspect names its own) for when it ran: exporting again replaces it, no twin."""
+        return Path(folder or self.inspect_dir()) / f"{model_slug(suite)}_{model_slug(model)}{INSPECT_SUFFIX}"
