@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from prefgym.cli.common import console, status, user_errors
 from prefgym.cli.progress import episode_progress
+from prefgym.models import BatchConfig
 from prefgym.runner.rundir import RunDir
 from prefgym.study import load_study, preflight, run_study
 
@@ -20,11 +21,15 @@ def study(
     force: bool = typer.Option(False, "--force", help="run into OUT even if its configuration differs"),
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
     dry_run: bool = typer.Option(False, "--dry-run", help="check the study and print calls and cost; call nothing"),
+    batch: bool = typer.Option(False, "--batch", help="send the calls that can wait through providers' batch APIs "
+                               "(about half price, answered within 24 h); the same as batch: true in the study"),
 ) -> None:
     """Run a whole study: stage 1 measures each model's preferences, stage 2 runs the suites (with
     entities chosen from stage 1 where the study says so), stage 3 writes report/index.html."""
     with user_errors():
         config = load_study(path)
+        if batch and config.batch is None:
+            config = config.model_copy(update={"batch": BatchConfig()})
         catalog, fixed = preflight(config, str(tasks_dir) if tasks_dir else None)
     if dry_run:
         _dry_run(config, tasks_dir)
@@ -40,9 +45,15 @@ def asyncio_study(config, out: Path, force: bool, tasks_dir: Path | None):
                      console=status, transient=True)
     with user_errors(), RunDir(out).lock(), episode_progress() as on_episodes, calls:  # refused before any bar
         job = calls.add_task("preference calls", total=None)
+        batches = calls.add_task("batches", total=None, visible=False)
+
+        def on_batch(p) -> None:
+            calls.update(batches, description=p.describe(), total=p.submitted or None, completed=p.finished, visible=True)
+
         return asyncio.run(run_study(config, out, force=force, tasks_dir=str(tasks_dir) if tasks_dir else None,
                                      on_stage=lambda s: calls.update(job, description=s),
-                                     on_calls=lambda n: calls.advance(job, n), on_episodes=on_episodes))
+                                     on_calls=lambda n: calls.advance(job, n), on_episodes=on_episodes,
+                                     on_batch=on_batch, on_note=lambda text: status.print(f"[yellow]{text}[/yellow]")))
 
 
 def run_report(result, out: Path) -> None:
@@ -73,15 +84,21 @@ def _dry_run(config, tasks_dir: Path | None) -> None:
         status = "[green]ready[/green]" if c.ok else (f"[red]{c.error}[/red]" if c.error else
                                                       "[yellow]missing " + ", ".join(c.missing_keys) + "[/yellow]")
         console.print(f"{c.model}: provider {c.provider or '?'}; {status}" + ("" if c.priced else "; no price known"))
-    table = Table("model", "stage", "episodes", "calls", "prompt tokens", "completion tokens", "cost (USD)", "note",
-                  title=f"study {config.name}: dry run (nothing was called)")
+    batched = config.batch is not None
+    money = lambda v: "unknown" if v is None else f"{v:,.2f}"  # noqa: E731
+    table = Table("model", "stage", "episodes", "calls", "prompt tokens", "completion tokens", "cost (USD)",
+                  *(["batched (USD)"] if batched else []), "note", title=f"study {config.name}: dry run (nothing was called)")
     for r in rows:
         table.add_row(r.model, r.stage, f"{r.episodes:,}" if r.episodes else "", f"{r.calls:,}", f"{r.prompt_tokens:,}",
-                      f"{r.completion_tokens:,}", "unknown" if r.cost_usd is None else f"{r.cost_usd:,.2f}", r.note)
+                      f"{r.completion_tokens:,}", money(r.cost_usd), *([money(r.batch_cost_usd)] if batched else []), r.note)
     console.print(table)
     known = [r.cost_usd for r in rows if r.cost_usd is not None]
-    console.print(f"total: {sum(r.calls for r in rows):,} calls, {sum(r.episodes for r in rows):,} episodes, "
-                  f"at least ${sum(known):,.2f}" + (" (some prices unknown)" if len(known) < len(rows) else ""))
+    total = f"at least ${sum(known):,.2f}" + (" (some prices unknown)" if len(known) < len(rows) else "")
+    if batched:
+        known_batch = [r.batch_cost_usd for r in rows if r.batch_cost_usd is not None]
+        total += (f"; with --batch at least ${sum(known_batch):,.2f}"
+                  + (" (some prices unknown)" if len(known_batch) < len(rows) else ""))
+    console.print(f"total: {sum(r.calls for r in rows):,} calls, {sum(r.episodes for r in rows):,} episodes, {total}")
     from prefgym.cli.power import print_plan_power, study_power
 
     with user_errors():

@@ -1,4 +1,5 @@
-"""The one place that calls litellm: a routed request in, a normalised :class:`Answer` out, errors classified.
+"""The one place that calls litellm's completion: a routed request in, a normalised :class:`Answer` out,
+errors classified (:mod:`prefgym.models.batch.client` makes its files and batches calls, the same way).
 
 litellm is imported on first use (it takes seconds, and most commands never call a model), with
 its price map read from the package rather than fetched. Which model id and parameters reach
@@ -49,13 +50,19 @@ class Answer:
     latency_s: float = 0.0
 
 
-def _message_dict(raw: Any) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": "assistant", "content": raw.content}
-    if getattr(raw, "tool_calls", None):
+def _get(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def message_dict(raw: Any) -> dict[str, Any]:
+    """An OpenAI assistant message, from litellm's object or from JSON (a batch's output line)."""
+    message: dict[str, Any] = {"role": "assistant", "content": _get(raw, "content")}
+    if _get(raw, "tool_calls"):
         message["tool_calls"] = [
-            {"id": c.id or f"call_{i}", "type": "function",
-             "function": {"name": c.function.name or "", "arguments": c.function.arguments or ""}}
-            for i, c in enumerate(raw.tool_calls)]
+            {"id": _get(c, "id") or f"call_{i}", "type": "function",
+             "function": {"name": _get(_get(c, "function"), "name") or "",
+                          "arguments": _get(_get(c, "function"), "arguments") or ""}}
+            for i, c in enumerate(_get(raw, "tool_calls"))]
     return message
 
 
@@ -77,17 +84,17 @@ async def call_provider(model: str, messages: list[dict[str, Any]], tools: list[
     except Exception as e:
         if not outages:
             raise ModelError(f"{name or model}: {type(e).__name__}: {e}", transient=False) from e
-        raise _classified(e, name or model, params, litellm, transient) from None  # no chained provider text: keys
+        raise classified(e, name or model, params, litellm, transient) from None  # no chained provider text: keys
     usage = getattr(response, "usage", None)
     return Answer(
-        message=_message_dict(response.choices[0].message),
+        message=message_dict(response.choices[0].message),
         usage={k: int(getattr(usage, k, 0) or 0) for k in ("prompt_tokens", "completion_tokens", "total_tokens")},
         cost_usd=(getattr(response, "_hidden_params", None) or {}).get("response_cost"),
         latency_s=time.perf_counter() - started,
     )
 
 
-def _classified(e: Exception, model: str, params: dict[str, Any], litellm: Any,
+def classified(e: Exception, model: str, params: dict[str, Any], litellm: Any,
                 transient: tuple[type, ...]) -> ModelError:
     """Rate limits, timeouts, lost connections and 5xx are transient; 4xx and the rest are not."""
     status = getattr(e, "status_code", None)

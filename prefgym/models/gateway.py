@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from prefgym.models.batch import Batcher, BatchTarget, batching
 from prefgym.models.cache import CallCache
 from prefgym.models.call import Answer, call_provider
 from prefgym.models.limits import ProviderLimits
@@ -49,12 +50,13 @@ class Completion:
     source: str = "provider"
     sample: int = 0
     prefill_mode: PrefillMode | None = None
+    batch_id: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """What an Episode record keeps about the call (the full request is in calls.jsonl)."""
         return {"key": self.key, "model": self.model, "sample": self.sample, "usage": self.usage,
                 "cost_usd": self.cost_usd, "latency_s": round(self.latency_s, 4), "attempts": self.attempts,
-                "source": self.source}
+                "source": self.source, **({"batch_id": self.batch_id} if self.batch_id else {})}
 
 
 @dataclass
@@ -64,6 +66,7 @@ class GatewayStats:
     replayed: int = 0
     retries: int = 0
     failures: int = 0
+    batched: int = 0  # answers that came through a provider batch
     cost_usd: float = 0.0
     models: set[str] = field(default_factory=set)
 
@@ -77,9 +80,10 @@ class Gateway:
     def __init__(self, *, cache: CallCache | None = None, recorder: CallRecorder | None = None,
                  replay: Replay | None = None, retry: RetryPolicy | None = None,
                  limits: ProviderLimits | None = None, seed: int | None = None,
-                 world: SyntheticWorld | None = None):
-        """``world``: what synthetic models recognise in prompts (None: the default catalog's entities)."""
-        self.cache, self.recorder, self.replay = cache, recorder, replay
+                 world: SyntheticWorld | None = None, batcher: Batcher | None = None):
+        """``world``: what synthetic models recognise in prompts (None: the default catalog's entities);
+        ``batcher``: where calls made inside :func:`~prefgym.models.batch.batch_calls` go."""
+        self.cache, self.recorder, self.replay, self.batcher = cache, recorder, replay, batcher
         self.retry = retry or RetryPolicy()
         self.limits = limits or ProviderLimits()
         self.world = world
@@ -118,7 +122,7 @@ class Gateway:
         provider.validate(model)  # a malformed id is the caller's error: refused before any attempt
 
         record: dict[str, Any] | None = None
-        source, attempts = "provider", 0
+        source, attempts, batch_id = "provider", 0, None
         if self.replay is not None:
             recorded = self.replay.answer(model, key)
             record, source = recorded.model_dump(include={"message", "usage", "cost_usd", "latency_s"}), "replay"
@@ -130,7 +134,7 @@ class Gateway:
                 self.stats.cache_hits += 1
         if record is None:
             try:
-                answer, attempts = await self._call(provider, request, mode)
+                answer, attempts, batch_id, paid = await self._answer(provider, request, mode, key)
             except ModelError as e:
                 self.stats.failures += 1
                 self._record(CallRecord(key=key, model=model, sample=sample, request=request.public(),
@@ -142,17 +146,40 @@ class Gateway:
                       "latency_s": answer.latency_s}
             if self.cache is not None and provider.cached:
                 self.cache.put(key, record)
-            self.stats.cost_usd += answer.cost_usd or 0.0
+            if paid:  # a batch answer the killed run this one resumes already recorded
+                source = "cache"
+                self.stats.cache_hits += 1
+            else:
+                self.stats.cost_usd += answer.cost_usd or 0.0
+                if batch_id is not None:  # each round of a batched request reached the provider
+                    self.stats.provider_calls += attempts
+            self.stats.batched += batch_id is not None
 
         completion = Completion(message=_to_message(record["message"]), model=model,
                                 latency_s=record["latency_s"] if source == "provider" else 0.0,
                                 usage=record["usage"], cost_usd=record["cost_usd"] if source == "provider" else 0.0,
-                                key=key, attempts=attempts, source=source, sample=sample, prefill_mode=mode)
+                                key=key, attempts=attempts, source=source, sample=sample, prefill_mode=mode,
+                                batch_id=batch_id)
         self._record(CallRecord(key=key, model=model, sample=sample, request=request.public(),
                                 message=record["message"], usage=completion.usage, cost_usd=completion.cost_usd,
                                 latency_s=completion.latency_s, attempts=attempts, source=source,
-                                prefill_mode=mode, tags=tags))
+                                prefill_mode=mode, tags=tags, batch_id=batch_id))
         return completion
+
+    async def _answer(self, provider: Provider, request: Request, mode: PrefillMode | None,
+                      key: str) -> tuple[Answer, int, str | None, bool]:
+        """``(answer, attempts, batch id, already recorded)``: through the batcher inside
+        :func:`~prefgym.models.batch.batch_calls` where the provider has a batch API, else one call."""
+        if self.batcher is not None and batching():
+            target = provider.batch_target(request.model, dict(request.params), sample=request.sample, world=self.world)
+            if isinstance(target, BatchTarget):
+                messages = with_prefill(request.messages, request.prefill, mode) if request.prefill and mode \
+                    else request.messages
+                claimed = await self.batcher.answer(target, key, request.model, messages, request.tools)
+                return claimed.answer, claimed.rounds, claimed.batch_id, claimed.recorded
+            self.batcher.note(f"{request.model}: sent by ordinary calls, not batched ({target})")
+        answer, attempts = await self._call(provider, request, mode)
+        return answer, attempts, None, False
 
     async def _call(self, provider: Provider, request: Request, mode: PrefillMode | None) -> tuple[Answer, int]:
         route = await provider.route(request.model, dict(request.params), sample=request.sample, world=self.world)

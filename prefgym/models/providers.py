@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from prefgym.models.batch.target import BATCH_PROVIDERS, LOCAL_KEY, BatchTarget, split_params
 from prefgym.models.call import litellm_module, register_handler
 from prefgym.models.request import scrub
 from prefgym.models.retry import ModelError
@@ -85,6 +86,45 @@ class Provider:
             return None
         return float(prompt_cost + completion_cost)
 
+    def batch_target(self, model: str, params: dict[str, Any], *, sample: int,
+                     world: SyntheticWorld | None) -> BatchTarget | str:
+        """Where a batch of calls to ``model`` goes, or why it cannot be batched (a sentence)."""
+        litellm = litellm_module()
+        try:
+            name, provider, _, _ = litellm.get_llm_provider(model, api_base=params.get("api_base"))
+        except Exception:
+            return f"litellm cannot route {model!r}"
+        if provider not in BATCH_PROVIDERS:
+            return f"{provider} has no batch API that litellm speaks in OpenAI's format"
+        connection, body, other = split_params(params)
+        if other:
+            return f"parameter(s) {', '.join(other)} have no place in a batch line"
+        local = any(h in str(connection.get("api_base", "")) for h in ("//127.0.0.1", "//localhost"))
+        return BatchTarget(provider, name, connection, body, local=local)
+
+    def batch_api(self, model: str) -> bool:
+        """Whether calls to ``model`` can go through a batch API (litellm's, in OpenAI's format)."""
+        try:
+            _, provider, _, _ = litellm_module().get_llm_provider(model)
+        except Exception:
+            return False
+        return provider in BATCH_PROVIDERS
+
+    def batch_cost(self, model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
+        """USD for that many tokens through the batch API: litellm's batch price where it knows one,
+        else half the list price (what OpenAI, Azure and the others litellm batches for charge);
+        the list price where the calls cannot be batched."""
+        litellm = litellm_module()
+        if not self.batch_api(model):
+            return self.cost(model, prompt_tokens, completion_tokens)
+        for name in (model, model.split("/", 1)[-1]):
+            entry = litellm.model_cost.get(name) or {}
+            if "input_cost_per_token_batches" in entry:
+                return float(prompt_tokens * entry["input_cost_per_token_batches"]
+                             + completion_tokens * entry.get("output_cost_per_token_batches", 0.0))
+        listed = self.cost(model, prompt_tokens, completion_tokens)
+        return None if listed is None else listed / 2
+
     def native_prefill(self, model: str) -> bool:
         """Whether the provider continues a trailing assistant message (else prefill is instructed)."""
         if self.limit_key(model) == "anthropic":
@@ -133,6 +173,27 @@ class SyntheticModels(Provider):
     def cost(self, model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
         return 0.0
 
+    def batch_cost(self, model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
+        return 0.0
+
+    def batch_api(self, model: str) -> bool:
+        return True
+
+    def batch_target(self, model: str, params: dict[str, Any], *, sample: int,
+                     world: SyntheticWorld | None) -> BatchTarget | str:
+        """The synthetic endpoint (:mod:`prefgym.models.synthetic.server`): ``$PREFGYM_SYNTHETIC_BATCH_URL``
+        if set, else this process's own; the sample and world travel in the body's metadata."""
+        from prefgym.models.synthetic.handler import call_metadata
+        from prefgym.models.synthetic.server import endpoint_url
+
+        connection, body, other = split_params(params)
+        if other:
+            return f"parameter(s) {', '.join(other)} have no place in a batch line"
+        url, in_process = endpoint_url()
+        metadata = {k: str(v) for k, v in call_metadata(sample, world or SyntheticWorld.default()).items()}
+        return BatchTarget("openai", model, {"api_base": url, "api_key": LOCAL_KEY}, body, metadata,
+                           local=True, in_process=in_process)
+
     def native_prefill(self, model: str) -> bool:
         return True
 
@@ -167,6 +228,16 @@ class LocalModels(Provider):
     def cost(self, model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
         return 0.0
 
+    def batch_cost(self, model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
+        return 0.0
+
+    def batch_target(self, model: str, params: dict[str, Any], *, sample: int,
+                     world: SyntheticWorld | None) -> BatchTarget | str:
+        return "llama.cpp's server has no batch API"
+
+    def batch_api(self, model: str) -> bool:
+        return False
+
     def native_prefill(self, model: str) -> bool:
         return False
 
@@ -195,6 +266,16 @@ def check_model(model: str) -> ModelCheck:
 def estimate_cost(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
     """USD for that many tokens: litellm's list price; 0 for prefgym's own models; None if unknown."""
     return provider_for(model).cost(model, prompt_tokens, completion_tokens)
+
+
+def batch_api(model: str) -> bool:
+    """Whether a ``--batch`` run sends ``model``'s calls that can wait through a batch API."""
+    return provider_for(model).batch_api(model)
+
+
+def estimate_batch_cost(model: str, prompt_tokens: int, completion_tokens: int) -> float | None:
+    """USD for that many tokens sent through a batch API (:meth:`Provider.batch_cost`)."""
+    return provider_for(model).batch_cost(model, prompt_tokens, completion_tokens)
 
 
 def validate_model(model: str) -> None:

@@ -36,6 +36,7 @@ class CallRecord(BaseModel):
     source: Literal["provider", "cache", "replay"] = "provider"
     prefill_mode: Literal["native", "instruction"] | None = None
     error: str | None = None
+    batch_id: str | None = None  # the provider batch that answered it (None: an ordinary call)
     tags: dict[str, Any] = Field(default_factory=dict)
     time: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
 

@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from prefgym.models import complete
+from prefgym.models import batching, complete
 from prefgym.prefs.config import PreferencesConfig, Probe
 from prefgym.prefs.matching import RankingAnswer, match_ranking
 from prefgym.prefs.parsing import parse_choice
@@ -34,7 +34,8 @@ Progress = Callable[[int], None]
 
 
 async def _bounded(jobs: Sequence[Callable[[], Any]], limit: int, progress: Progress | None) -> list[Any]:
-    semaphore = asyncio.Semaphore(limit)
+    """The jobs, ``limit`` at a time; all at once when calls are batched (a batch is a round's calls)."""
+    semaphore = asyncio.Semaphore(max(len(jobs), 1) if batching() else limit)
 
     async def one(job: Callable[[], Any]) -> Any:
         async with semaphore:

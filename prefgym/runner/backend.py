@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from prefgym.entities import Catalog
 from prefgym.envs.base import docker_sandbox_factory
-from prefgym.models import CallRecord
+from prefgym.models import BatchConfig, CallRecord, batch_calls
 from prefgym.runner.attempts import run_with_retries
 from prefgym.sandbox import SandboxPool
 from prefgym.tools import resolve_tools
@@ -32,6 +32,9 @@ class RunOptions:
     retries: int = 2  # extra attempts of an episode that ended in an infra error
     run_id: str = "run"
     tasks_dir: str | None = None
+    # send the calls of episodes that need no sandbox through providers' batch APIs: those episodes
+    # then all run at once (a batch is a round of their turns), the others as ``concurrency`` says
+    batch: BatchConfig | None = None
 
 
 class Backend(ABC):
@@ -61,12 +64,16 @@ class LocalBackend(Backend):
 
         async def one(spec: EpisodeSpec) -> None:
             task = tasks[spec.task]
-            async with episodes:
-                if spec.task in boxed:
-                    async with containers:
-                        episode = await run_with_retries(spec, task, catalog, pool(task).acquire, options.retries)
-                else:
+            if options.batch is not None and spec.task not in boxed:
+                with batch_calls():  # no episode cap: the whole round of turns goes in one batch
                     episode = await run_with_retries(spec, task, catalog, pool(task).acquire, options.retries)
+            else:
+                async with episodes:
+                    if spec.task in boxed:
+                        async with containers:
+                            episode = await run_with_retries(spec, task, catalog, pool(task).acquire, options.retries)
+                    else:
+                        episode = await run_with_retries(spec, task, catalog, pool(task).acquire, options.retries)
             finished(episode, ())
 
         try:

@@ -59,7 +59,7 @@ async def _run_many(specs: Sequence[EpisodeSpec], run: RunDir, catalog: Catalog,
     if on_progress:
         on_progress(progress)
     tasks = all_tasks(options.tasks_dir)  # resolved once, not per episode
-    gateway = run.gateway(synthetic_world(catalog.entities, tasks.values()))
+    gateway = run.gateway(synthetic_world(catalog.entities, tasks.values()), batch=options.batch)
     remote_cost = 0.0
 
     def finished(episode: Episode, calls: Sequence[CallRecord]) -> None:

@@ -13,6 +13,7 @@ import asyncio
 from typing import Any
 
 from prefgym.entities import Catalog
+from prefgym.errors import ConfigError
 from prefgym.models import CallRecord, Gateway, current_gateway, use_gateway
 from prefgym.runner.backend import Backend, RunOptions
 from prefgym.tasks import get_task, synthetic_world
@@ -50,6 +51,8 @@ class RayBackend(Backend):
         self.address, self.init_options = address, init_options or {}
 
     async def run(self, pending, tasks, catalog, options, finished):
+        if options.batch is not None:
+            raise ConfigError("batch: batches are sent from one process; run with the local backend")
         await asyncio.to_thread(self._run, pending, catalog, options, finished)
 
     def _run(self, pending, catalog, options, finished) -> None:

@@ -39,7 +39,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from prefgym.errors import PrefgymError
-from prefgym.models import CallRecord, CallRecorder, Gateway, SyntheticWorld, current_gateway, end_torn_line, model_truth, read_calls
+from prefgym.models import (
+    BatchConfig, Batcher, BatchJournal, CallRecord, CallRecorder, Gateway, SyntheticWorld, current_gateway, end_torn_line,
+    estimate_batch_cost, model_truth, read_calls,
+)
 from prefgym.prefs.matching import RankingAnswer
 from prefgym.prefs.records import Comparison
 from prefgym.prefs.summary import PreferenceResult, PreferenceSummary
@@ -50,6 +53,7 @@ MANIFEST, EPISODES, CALLS, PLANTED, LOCK = "manifest.json", "episodes.jsonl", "c
 PREFS, SCORES, PAIRWISE, RANKING = "prefs", "scores.json", "pairwise.jsonl", "ranking.jsonl"
 REPORT, STATS, INDEX_HTML, FIGURES = "report", "stats.json", "index.html", "figures"
 INSPECT, INSPECT_SUFFIX = "inspect", ".eval"
+BATCHES, BATCH_JOURNAL = "batches", "journal.jsonl"
 
 
 class RunDirError(PrefgymError):
@@ -134,6 +138,10 @@ def _read_jsonl(path: Path, record: type[BaseModel]) -> Iterator[Any]:
                 continue
 
 
+def _batch_cost(model: str, usage: dict[str, int]) -> float | None:
+    return estimate_batch_cost(model, usage.get("prompt_tokens", 0), usage.get("completion_tokens", 0))
+
+
 class RunRecorder(CallRecorder):
     """``calls.jsonl``, and the planted truth of each synthetic model the first time it answers, so
     analysis can compare what it recovered with what was planted."""
@@ -166,6 +174,7 @@ class RunDir:
         self.path = Path(path)
         self._index: EpisodeIndex | None = None
         self._planted_lock = threading.Lock()
+        self._batcher: Batcher | None = None
 
     def __repr__(self) -> str:
         return f"RunDir({str(self.path)!r})"
@@ -193,12 +202,29 @@ class RunDir:
         """For messages that tell the user where episodes went; read them through this class."""
         return self.path / EPISODES
 
-    def gateway(self, world: SyntheticWorld | None = None) -> Gateway:
+    def gateway(self, world: SyntheticWorld | None = None, batch: BatchConfig | None = None) -> Gateway:
         """The current gateway's cache and policies, recording into this run's ``calls.jsonl``, with
-        synthetic models answering in ``world`` (the run's entities and tasks)."""
+        synthetic models answering in ``world`` (the run's entities and tasks), and with ``batch``
+        this run's :meth:`batcher`."""
         base = current_gateway()
         return Gateway(cache=base.cache, recorder=self.recorder(world), retry=base.retry, limits=base.limits,
-                       world=world)
+                       world=world, batcher=self.batcher(batch) if batch is not None else None)
+
+    def batcher(self, config: BatchConfig) -> Batcher:
+        """One per run directory object, over its journal ``batches/journal.jsonl`` (each batch's
+        saved output beside it): every stage of a study shares its queues and what it resumed."""
+        if self._batcher is None or self._batcher.config != config:
+            recorded = {c.key for c in read_calls(self.path / CALLS) if c.batch_id}
+            self._batcher = Batcher(config, self._batch_journal(), retry=current_gateway().retry, cost=_batch_cost, recorded=recorded)
+        return self._batcher
+
+    def batch_ids(self) -> list[str]:
+        """Every batch this run sent, in order (its journal)."""
+        return self._batch_journal().batch_ids() if (self.path / BATCHES / BATCH_JOURNAL).exists() else []
+
+    def _batch_journal(self) -> BatchJournal:
+        folder = self.path / BATCHES
+        return BatchJournal(folder / BATCH_JOURNAL, lambda batch_id: folder / f"{batch_id}.jsonl")
 
     def recorder(self, world: SyntheticWorld | None = None) -> RunRecorder:
         return RunRecorder(self, world)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from prefgym.errors import ConfigError
 from prefgym.entities.sample import EntitySampling
+from prefgym.models import BatchConfig
 from prefgym.prefs.config import PreferencesConfig
 from prefgym.runner.specs import SuitePlan
 from prefgym.types import Budget, Record, Sampling
@@ -69,6 +70,21 @@ class StudyConfig(Record):
     anonymize: bool = False
     # the report's power of this design: simulated studies per effect size (0: no power section)
     power_studies: int = Field(0, ge=0)
+    # send the calls that can wait (preferences, single-turn episodes) through providers' batch
+    # APIs (`true` or settings; `--batch` is `true`). How calls travel is not part of what a resumed
+    # run must match: the answers are the same.
+    batch: BatchConfig | None = None
+
+    @field_validator("batch", mode="before")
+    @classmethod
+    def _batch_true(cls, value: object) -> object:
+        if value is True:
+            return {}
+        return None if value is False else value
+
+    def run_config(self) -> dict:
+        """What the manifest holds and a resumed run must match (the batch settings aside)."""
+        return self.model_dump(mode="json", exclude={"batch"})
 
     @model_validator(mode="after")
     def _extremes_need_preferences(self) -> StudyConfig:

@@ -3,7 +3,9 @@
 Per model and stage. Stage one is exact (``prefgym.prefs.estimate``). Stage two counts episodes
 exactly (entities chosen from stage one are counted as top + bottom) and asks each suite's
 descriptor what one episode costs in calls and tokens (:meth:`prefgym.tasks.Suite.cost`). Tokens
-are characters / 4; cost uses litellm's price table. Nothing here touches the network.
+are characters / 4; cost uses litellm's price table, and the batch price is what the same calls
+cost through the provider's batch API where a ``--batch`` run would send them there (preferences
+and episodes without a sandbox; agentic turns are never batched). Nothing here touches the network.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prefgym.entities import Catalog
-from prefgym.models import ModelCheck, check_model, estimate_cost
+from prefgym.models import ModelCheck, batch_api, check_model, estimate_batch_cost, estimate_cost
 from prefgym.prefs.estimate import estimate_calls
 from prefgym.runner.specs import Extremes, SuitePlan, build_specs
 from prefgym.study.config import StudyConfig
 from prefgym.study.run import preflight, study_tasks
 from prefgym.tasks import all_tasks, get_suite
+from prefgym.tools import resolve_tools
 
 
 @dataclass
@@ -29,6 +32,7 @@ class StageEstimate:
     completion_tokens: int
     cost_usd: float | None
     note: str = ""
+    batch_cost_usd: float | None = None  # the same calls through the provider's batch API, where they would go
 
 
 def dry_run(study: StudyConfig, tasks_dir: str | None = None) -> tuple[list[ModelCheck], list[StageEstimate]]:
@@ -39,11 +43,13 @@ def dry_run(study: StudyConfig, tasks_dir: str | None = None) -> tuple[list[Mode
         if study.preferences is not None:
             for e in estimate_calls(model, study.preferences, list(catalog.entities)):
                 rows.append(StageEstimate(model, f"1 preferences: {e.probe}", 0, e.calls, e.prompt_tokens,
-                                          e.completion_tokens, e.cost_usd))
+                                          e.completion_tokens, e.cost_usd, batch_cost_usd=estimate_batch_cost(
+                                              model, e.prompt_tokens, e.completion_tokens)))
             for q in (q for q in study.preferences.also_ask if q != study.preferences.question):
                 for e in estimate_calls(model, study.preferences.variant(q), list(catalog.entities)):
                     rows.append(StageEstimate(model, f"1 preferences: {e.probe}, {q} question", 0, e.calls,
-                                              e.prompt_tokens, e.completion_tokens, e.cost_usd, "for agreement only"))
+                                              e.prompt_tokens, e.completion_tokens, e.cost_usd, "for agreement only",
+                                              estimate_batch_cost(model, e.prompt_tokens, e.completion_tokens)))
         for plan in study.suites:
             rows.append(_suite(model, plan, catalog, study, tasks_dir))
     return checks, rows
@@ -81,6 +87,12 @@ def design_lines(study: StudyConfig, tasks_dir: str | None = None) -> list[str]:
     sampling = ", ".join(f"{k} {v}" for k, v in study.sampling.params().items()) or "the providers' defaults"
     lines.append(f"stage 2 sampling: {sampling}")
     modes = {m: prefill_mode(m) for m in study.models}
+    if study.batch is not None:
+        batched = [m for m in study.models if batch_api(m)]
+        unbatched = [m for m in study.models if m not in batched]
+        lines.append("batch: " + (", ".join(batched) + " through a batch API" if batched else "no model has a batch API")
+                     + (f"; ordinary calls at list price (no batch API prefgym can use) for {', '.join(unbatched)}"
+                        if unbatched else ""))
     lines.append("prefill (the refusal probe's): " + ", ".join(f"{m} {mode}" for m, mode in modes.items())
                  + (" — modes differ: the report shows results by mode" if len(set(modes.values())) > 1 else ""))
     return lines
@@ -115,5 +127,7 @@ def _suite(model: str, plan: SuitePlan, catalog: Catalog, study: StudyConfig, ta
         blocked = [k for k, t in tasks.items() if t.blockers and t.variant_of is None]
         if blocked:
             note += f"; {len(blocked)} of its {len(blocked) + len({s.task for s in specs})} tasks cannot run here, left out (prefgym tasks list --suite {plan.suite})"
+    boxed = any(t.needs_sandbox for s in specs for t in resolve_tools(tasks[s.task].tools).values())
     return StageEstimate(model, f"2 {plan.suite}", len(specs), calls, prompt, completion,
-                         estimate_cost(model, prompt, completion), note)
+                         estimate_cost(model, prompt, completion), note,
+                         (estimate_cost if boxed else estimate_batch_cost)(model, prompt, completion))

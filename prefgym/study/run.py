@@ -13,9 +13,9 @@ from pathlib import Path
 
 from prefgym.entities import Catalog, default_catalog, load_catalog
 from prefgym.errors import ConfigError
-from prefgym.models import use_gateway, validate_model
+from prefgym.models import BatchProgress, batch_calls, use_gateway, validate_model
 from prefgym.prefs.config import Probe
-from prefgym.runner.backend import Backend, RunOptions
+from prefgym.runner.backend import Backend, LocalBackend, RunOptions
 from prefgym.runner.many import RunProgress, run_many
 from prefgym.entities.sample import select
 from prefgym.runner.rundir import RunDir, model_slug
@@ -93,22 +93,33 @@ async def run_study(study: StudyConfig, out: str | Path, *, force: bool = False,
                     on_stage: Callable[[str], None] | None = None,
                     on_calls: Callable[[int], None] | None = None,
                     on_episodes: Callable[[RunProgress], None] | None = None,
-                    backend: Backend | None = None) -> StudyResult:
+                    backend: Backend | None = None,
+                    on_batch: Callable[[BatchProgress], None] | None = None,
+                    on_note: Callable[[str], None] | None = None) -> StudyResult:
+    """``on_batch``/``on_note``: the batches' progress, and what batching says once (a study with ``batch``)."""
     catalog, _ = preflight(study, tasks_dir)
     tasks_dir = study_tasks(study, tasks_dir)
     run = RunDir(out)
+    if study.batch is not None and backend is not None and not isinstance(backend, LocalBackend):
+        raise StudyError("batch: batches are sent from one process; run this study on the local backend")
     with run.lock():  # one writer for the study's whole life
+        if study.batch is not None:
+            batcher = run.batcher(study.batch)
+            batcher.on_progress = on_batch or batcher.on_progress
+            batcher.on_note = on_note or batcher.on_note
         return await _run_study(study, run, catalog, force, tasks_dir, on_stage, on_calls, on_episodes, backend)
 
 
 async def _run_study(study: StudyConfig, run: RunDir, catalog: Catalog, force: bool, tasks_dir: str | None,
                      on_stage: Callable[[str], None] | None, on_calls: Callable[[int], None] | None,
                      on_episodes: Callable[[RunProgress], None] | None, backend: Backend | None) -> StudyResult:
-    run.start(study.model_dump(mode="json"), catalog={"source": catalog.source, "sha256": catalog.sha256,
-                                                      "entities": catalog.ids}, force=force)
+    run.start(study.run_config(), catalog={"source": catalog.source, "sha256": catalog.sha256,
+                                           "entities": catalog.ids}, force=force,
+              extra={"batch": study.batch.model_dump(mode="json")} if study.batch is not None else None)
     result = StudyResult(run)
     if study.preferences is not None:
-        with use_gateway(run.gateway(synthetic_world(catalog.entities, all_tasks(tasks_dir).values()))):
+        world = synthetic_world(catalog.entities, all_tasks(tasks_dir).values())
+        with use_gateway(run.gateway(world, batch=study.batch)), batch_calls(study.batch is not None):
             for model in study.models:
                 summary = run.preferences(model)
                 if summary is None:
@@ -136,6 +147,6 @@ async def _run_study(study: StudyConfig, run: RunDir, catalog: Catalog, force: b
                                   seed=study.seed, user=study.user, judge=study.judge, sampling=study.sampling, budget=study.budget)]
     c = study.concurrency
     options = RunOptions(concurrency=c.episodes, sandboxes=c.sandboxes, retries=c.retries,
-                         run_id=f"study-{model_slug(study.name)}", tasks_dir=tasks_dir)
+                         run_id=f"study-{model_slug(study.name)}", tasks_dir=tasks_dir, batch=study.batch)
     result.episodes = await run_many(specs, run, catalog, options, on_progress=on_episodes, backend=backend)
     return result

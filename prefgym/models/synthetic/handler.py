@@ -13,10 +13,9 @@ from typing import Any
 from litellm import CustomLLM, ModelResponse
 from litellm.types.utils import ChatCompletionMessageToolCall, Function, Usage
 
-from prefgym.models.synthetic.behaviour import respond
+from prefgym.models.synthetic.answer import synthetic_answer
 from prefgym.models.synthetic.params import parse_model_id
 from prefgym.models.synthetic.world import SyntheticWorld
-from prefgym.models.tokens import approx_tokens
 
 HANDLER_NAME = "prefgym_synthetic"  # litellm's provider name for ours ("synthetic" is taken by one of litellm's)
 _SAMPLE, _WORLD = "prefgym_sample", "prefgym_world"
@@ -27,12 +26,21 @@ def call_metadata(sample: int, world: SyntheticWorld) -> dict[str, Any]:
     return {_SAMPLE: sample, _WORLD: world.token}
 
 
-def _world(metadata: dict[str, Any]) -> SyntheticWorld:
+def call_sample(metadata: dict[str, Any]) -> int:
+    return int(metadata.get(_SAMPLE, 0))
+
+
+def call_world(metadata: dict[str, Any], fallback: SyntheticWorld | None = None) -> SyntheticWorld:
+    """The world a call names. One this process does not hold is the ``fallback`` (an endpoint
+    serving another process's calls, started with that run's world), else an error: in this
+    process the gateway holds its world for the whole call, so a lost one is a bug."""
     token = metadata.get(_WORLD)
     if token is None:
-        return SyntheticWorld.default()
+        return fallback or SyntheticWorld.default()
     world = SyntheticWorld.find(token)
-    if world is None:  # the gateway holds its world for the whole call: a lost one is a bug
+    if world is None:
+        if fallback is not None:
+            return fallback
         raise LookupError(f"synthetic world {token!r} is gone")
     return world
 
@@ -45,11 +53,10 @@ class SyntheticHandler(CustomLLM):
         return self.completion(*args, **kwargs)
 
     def completion(self, *args: Any, **kwargs: Any) -> ModelResponse:
-        params = parse_model_id(kwargs["model"])
         optional = kwargs.get("optional_params") or {}
         metadata = (kwargs.get("litellm_params") or {}).get("metadata") or {}
-        messages = kwargs["messages"]
-        message = respond(params, _world(metadata), messages, optional.get("tools"), int(metadata.get(_SAMPLE, 0)))
+        message, usage = synthetic_answer(kwargs["model"], call_world(metadata), kwargs["messages"],
+                                          optional.get("tools"), call_sample(metadata))
         response = ModelResponse(model=f"synthetic/{kwargs['model']}")
         out = response.choices[0].message
         out.content = message.get("content")
@@ -58,7 +65,5 @@ class SyntheticHandler(CustomLLM):
                                                             function=Function(**c["function"]))
                               for c in message["tool_calls"]]
             response.choices[0].finish_reason = "tool_calls"
-        prompt = sum(approx_tokens(str(m.get("content") or "")) for m in messages)
-        completion = approx_tokens(str(message.get("content") or "") + str(message.get("tool_calls") or ""))
-        response.usage = Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion)
+        response.usage = Usage(**usage)
         return response

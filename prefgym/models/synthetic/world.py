@@ -15,6 +15,7 @@ always is. The registry holds worlds weakly; the gateway that sends a world hold
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import threading
 import weakref
@@ -57,7 +58,7 @@ class SyntheticWorld:
         self._pattern = re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in names_longest_first)
                                    + r")(?![\w])", re.IGNORECASE) if names else None
         with _registry_lock:
-            self.token = f"world-{next(_tokens)}"
+            self.token = f"world-{os.getpid()}-{next(_tokens)}"  # no other process holds it
             _registry[self.token] = self
 
     @classmethod
