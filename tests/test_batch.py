@@ -223,3 +223,22 @@ def test_dry_run_prints_the_batch_price_beside_the_list_price(tmp_path):
     plain = subprocess.run([PREFGYM, "study", str(path), "--dry-run"], capture_output=True, text=True, timeout=300,
                            env={**os.environ, "COLUMNS": "250"})
     assert "batched (USD)" not in plain.stdout
+
+
+def test_prefs_and_run_take_batch_too(tmp_path):
+    """``prefgym prefs --batch`` and ``prefgym run --batch`` batch the same way; the Ray backend refuses it."""
+    prefs = subprocess.run([PREFGYM, "prefs", "--model", "synthetic/planted", "--out", str(tmp_path / "p"), "--limit", "5",
+                            "--samples", "2", "--repeats", "2", "--batch"], capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "COLUMNS": "200"})
+    assert prefs.returncode == 0, prefs.stderr
+    assert "batched (USD)" in prefs.stdout and len(RunDir(tmp_path / "p").batch_ids()) >= 3
+    run = subprocess.run([PREFGYM, "run", "--suite", "boolq", "--model", "synthetic/planted", "--out", str(tmp_path / "r"),
+                          "--limit", "3", "--items", "4", "--batch"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    batched = _batched_calls(tmp_path / "r")
+    assert len(batched) == 12 and len(RunDir(tmp_path / "r").batch_ids()) == 1  # 12 one-turn episodes, one round
+    ray = subprocess.run([PREFGYM, "run", "--suite", "boolq", "--model", "synthetic/planted", "--out", str(tmp_path / "x"),
+                          "--limit", "3", "--items", "4", "--batch", "--backend", "ray"], capture_output=True, text=True,
+                         timeout=120)
+    assert ray.returncode == 2 and ray.stderr.strip().splitlines() == [
+        "error: --batch: batches are sent from one process; use --backend local"]

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from prefgym.cli.common import console, from_options, status, user_errors
 from prefgym.entities import default_catalog, load_catalog
-from prefgym.models import use_gateway
+from prefgym.models import BatchConfig, batch_calls, estimate_batch_cost, use_gateway
 from prefgym.prefs.config import PreferencesConfig, Probe
 from prefgym.prefs.estimate import estimate_calls
 from prefgym.prefs.summary import PreferenceSummary
@@ -38,6 +38,8 @@ def prefs(
     budget: int = typer.Option(None, help="active sampling: pairs to ask (default 2·N·log2 N)"),
     heldout: int = typer.Option(0, help="active sampling: held-out pairs for accuracy and log-loss"),
     seed: int = typer.Option(0),
+    batch: bool = typer.Option(False, "--batch", help="send the calls through the provider's batch API "
+                               "(about half price, answered within 24 h; README \"Half price\")"),
 ) -> None:
     """Ask MODEL which entities it prefers (fresh context per question), fit Elo, Bradley–Terry and
     Thurstonian scores, and compare with its direct ranking. Prints the expected number of calls
@@ -51,10 +53,12 @@ def prefs(
                            ranking_template=ranking_template, active_budget=budget,
                            heldout_pairs=heldout)
         plan = estimate_calls(model, cfg, chosen)
-    table = Table("probe", "calls", "prompt tokens", "completion tokens", "cost (USD)", title=f"{model}: {len(chosen)} entities")
+    money = lambda v: "unknown" if v is None else f"{v:.2f}"  # noqa: E731
+    table = Table("probe", "calls", "prompt tokens", "completion tokens", "cost (USD)", *(["batched (USD)"] if batch else []),
+                  title=f"{model}: {len(chosen)} entities")
     for e in plan:
-        table.add_row(e.probe, f"{e.calls:,}", f"{e.prompt_tokens:,}", f"{e.completion_tokens:,}",
-                      "unknown" if e.cost_usd is None else f"{e.cost_usd:.2f}")
+        table.add_row(e.probe, f"{e.calls:,}", f"{e.prompt_tokens:,}", f"{e.completion_tokens:,}", money(e.cost_usd),
+                      *([money(estimate_batch_cost(model, e.prompt_tokens, e.completion_tokens))] if batch else []))
     console.print(table)
 
     from prefgym.prefs.measure import measure  # the scorers and scipy: only once the estimate is shown
@@ -63,7 +67,7 @@ def prefs(
     run = RunDir(out)
     columns = (TextColumn("asking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with user_errors(), run.lock(), Progress(*columns, console=status, transient=True) as bar, \
-            use_gateway(run.gateway(synthetic_world(chosen))):
+            use_gateway(run.gateway(synthetic_world(chosen), batch=BatchConfig() if batch else None)), batch_calls(batch):
         task = bar.add_task("calls", total=total)
         result = asyncio.run(measure(Probe(model, cfg, seed), chosen, progress=lambda n: bar.advance(task, n)))
         run.write_preferences(result)

@@ -11,6 +11,7 @@ from rich.table import Table
 from prefgym.cli.common import console, from_options, status, user_errors
 from prefgym.cli.progress import episode_progress
 from prefgym.errors import ConfigError
+from prefgym.models import BatchConfig
 from prefgym.runner.backend import LocalBackend
 from prefgym.runner.rundir import RunDir
 from prefgym.runner.specs import SuitePlan
@@ -59,6 +60,8 @@ def run(
     tasks_dir: Path = typer.Option(None, help="extra folder of task folders"),
     backend: str = typer.Option("local", help="local (asyncio in this process) | ray"),
     address: str = typer.Option(None, help="ray: the cluster's address (default: start a local Ray)"),
+    batch: bool = typer.Option(False, "--batch", help="send the calls of episodes without a sandbox through the provider's batch API "
+                               "(about half price, answered within 24 h; README \"Half price\")"),
 ) -> None:
     """Run episodes for every (suite, task, entity, condition, model, seed) into OUT: episodes.jsonl,
     calls.jsonl and manifest.json. Finished episodes are skipped on a rerun; infra errors are retried."""
@@ -66,6 +69,8 @@ def run(
     with user_errors():
         if backend not in BACKENDS:
             raise ConfigError(f"--backend {backend!r}: choose {' or '.join(BACKENDS)}")
+        if batch and backend != "local":
+            raise ConfigError("--batch: batches are sent from one process; use --backend local")
         item_suites = set(item_templates())
         if items_file and not item_suites & set(suite):
             raise ConfigError(f"--items-file gives items to an item suite: add --suite {' or '.join(sorted(item_suites))}")
@@ -80,7 +85,7 @@ def run(
                               limit=limit, sample="first")
         config = from_options(
             StudyConfig, "options", name=out.name, models=model, preferences=None, suites=plans, seed=seed, user=user,
-            judge=judge, sampling=sampling, entities=chosen,
+            judge=judge, sampling=sampling, entities=chosen, batch=BatchConfig() if batch else None,
             budget=from_options(Budget, "--token-limit/--cost-limit", token_limit=token_limit, cost_limit_usd=cost_limit),
             concurrency=from_options(ConcurrencyConfig, "--concurrency/--sandboxes/--retries", episodes=concurrency,
                                      sandboxes=sandboxes, retries=retries))
@@ -91,7 +96,7 @@ def run(
     run_backend = BACKENDS[backend](address)
     with user_errors(), RunDir(out).lock(), episode_progress() as update:  # a busy folder: refused before any bar
         result = asyncio.run(run_study(config, out, force=force, tasks_dir=tasks_folder, on_episodes=update,
-                                       backend=run_backend))
+                                       backend=run_backend, on_note=lambda text: status.print(f"[yellow]{text}[/yellow]")))
     tally = result.episodes
     _summary(result.run)
     console.print(f"{tally.done} episodes run, {tally.skipped} already done, {tally.failed} infra errors; "

@@ -101,7 +101,7 @@ async def run_study(study: StudyConfig, out: str | Path, *, force: bool = False,
     tasks_dir = study_tasks(study, tasks_dir)
     run = RunDir(out)
     if study.batch is not None and backend is not None and not isinstance(backend, LocalBackend):
-        raise StudyError("batch: batches are sent from one process; run this study on the local backend")
+        raise StudyError("batch: batches are sent from one process; run on the local backend")
     with run.lock():  # one writer for the study's whole life
         if study.batch is not None:
             batcher = run.batcher(study.batch)
