@@ -242,3 +242,42 @@ def test_prefs_and_run_take_batch_too(tmp_path):
                          timeout=120)
     assert ray.returncode == 2 and ray.stderr.strip().splitlines() == [
         "error: --batch: batches are sent from one process; use --backend local"]
+
+
+@pytest.mark.parametrize("created", [True, False])
+async def test_a_run_killed_between_upload_and_batch_id_finds_its_batch_by_file(created, tmp_path, monkeypatch):
+    """The journal holds the uploaded file before the batch id: a batch the provider made is found by
+    its input file and polled; a file no batch was made from is sent again (it was never paid)."""
+    from prefgym.models.batch import LOCAL_KEY, BatchJournal, BatchTarget
+    from prefgym.models.batch import client
+
+    world = synthetic_world(default_catalog().entities, [])
+    messages = [[{"role": "user", "content": f"Question {i}: which do you prefer? A) Oxfam or B) GiveDirectly"}]
+                for i in range(10)]
+    with SyntheticEndpoint(world=world) as endpoint:
+        monkeypatch.setenv(URL_VARIABLE, endpoint.url)
+        first = RunDir(tmp_path / "run").gateway(world, batch=BatchConfig())
+        with use_gateway(first), batch_calls():
+            expected = await asyncio.gather(*(complete("synthetic/planted", m, temperature=1.0) for m in messages))
+        # what a killed run leaves: the same requests' file uploaded (and maybe a batch made), no batch id
+        journal_path = tmp_path / "run" / "batches" / "journal.jsonl"
+        lines = endpoint.contents[list(endpoint.batches.values())[0]["input_file_id"]]
+        journal_path.unlink()
+        (tmp_path / "run" / "calls.jsonl").unlink()
+        target = BatchTarget("openai", "synthetic/planted", {"api_base": endpoint.url, "api_key": LOCAL_KEY}, local=True)
+        before = dict(endpoint.seen)
+        file_id = await client.upload(target, lines)
+        made = (await client.create(target, file_id)).id if created else None
+        keys = [json.loads(line)["custom_id"] for line in lines.splitlines()]
+        BatchJournal(journal_path, lambda b: journal_path.parent / f"{b}.jsonl").uploaded(
+            file_id, target.public(), [(k, "synthetic/planted") for k in keys])
+        resumed = RunDir(tmp_path / "run").gateway(world, batch=BatchConfig())
+        with use_gateway(resumed), batch_calls():
+            again = await asyncio.gather(*(complete("synthetic/planted", m, temperature=1.0) for m in messages))
+        assert [c.message.content for c in again] == [c.message.content for c in expected]
+        sent_again = {k: endpoint.seen[k] - before.get(k, 0) for k in keys}
+        assert sent_again == {k: 1 for k in keys}  # answered once more: by the found batch, or by a new one
+        batches = RunDir(tmp_path / "run").batch_ids()
+        assert len(endpoint.batches) == 2 and len(batches) == 1  # the first run's, and the found or the new one
+        if created:
+            assert batches == [made]

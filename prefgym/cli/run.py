@@ -69,7 +69,7 @@ def run(
     with user_errors():
         if backend not in BACKENDS:
             raise ConfigError(f"--backend {backend!r}: choose {' or '.join(BACKENDS)}")
-        if batch and backend != "local":
+        if batch and BACKENDS[backend] is not BACKENDS["local"]:
             raise ConfigError("--batch: batches are sent from one process; use --backend local")
         item_suites = set(item_templates())
         if items_file and not item_suites & set(suite):

@@ -135,6 +135,7 @@ class Batcher:
         # request asked again (the same pair in an active round) takes it, as the cache would give it
         self._known: dict[str, tuple[str, str, LineResult]] = dict(state.answers) if state else {}
         self._adopt = list(state.in_flight) if state else []
+        self._orphans = list(state.uploaded) if state else []  # uploaded, then killed before the batch id was written
 
     # ------------------------------------------------------------------ what callers use
 
@@ -170,18 +171,35 @@ class Batcher:
             raise RuntimeError("a batcher serves one event loop at a time")
         self._loop, self._queues = loop, {}
         adopt, self._adopt = self._adopt, []
-        for record in adopt:  # an earlier process's batches: poll them, never send them again
+        orphans, self._orphans = self._orphans, []
+        for record in adopt + orphans:  # an earlier process's batches: poll them, never send them again
             where = record["target"]
             if where.get("in_process") and where.get("pid") != os.getpid():
                 continue  # it lived in the killed process's own endpoint: gone with it, and paid by no one
-            target = BatchTarget.adopted(where)
             keys = {q["key"]: q["model"] for q in record["requests"]}
             for key in keys:
                 self._waiting.setdefault(key, loop.create_future())
-            self.progress.submitted += 1
             self.progress.in_flight += len(keys)
-            self._spawn(self._follow(target, record["batch_id"], keys, {}, time.monotonic()))
+            self._spawn(self._adopt_batch(BatchTarget.adopted(where), record, keys))
         self._notify()
+
+    async def _adopt_batch(self, target: BatchTarget, record: dict[str, Any], keys: dict[str, str]) -> None:
+        batch_id = record.get("batch_id")
+        if batch_id is None:  # only its file was written down: did the provider make the batch?
+            try:
+                found = await self._provider(lambda: client.find(target, record["file_id"]))
+            except ModelError:
+                found = None
+            if found is None:  # never created, so never paid: its callers send their requests again
+                self.progress.in_flight -= len(keys)
+                for key in keys:
+                    self._lost(key, None, ModelError("", transient=True))
+                return
+            batch_id = found.id
+            if self.journal is not None:
+                self.journal.submitted(batch_id, record["file_id"], record["target"], list(keys.items()))
+        self.progress.submitted += 1
+        await self._follow(target, batch_id, keys, {}, time.monotonic())
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -243,6 +261,8 @@ class Batcher:
         data = b"".join(json.dumps(i.line, ensure_ascii=False).encode() + b"\n" for i in items)
         try:
             file_id = await self._provider(lambda: client.upload(target, data))
+            if self.journal is not None:
+                self.journal.uploaded(file_id, {**target.public(), "pid": os.getpid()}, [(i.key, i.model) for i in items])
             state = await self._provider(lambda: client.create(target, file_id))
         except ModelError as e:
             for item in items:

@@ -65,6 +65,15 @@ async def content(target: BatchTarget, file_id: str) -> str:
     return data.decode() if isinstance(data, bytes) else str(data)
 
 
+async def find(target: BatchTarget, file_id: str) -> BatchState | None:
+    """The batch made from ``file_id``, if the provider made one (among its 100 newest)."""
+    listed = await _call("list", target, litellm_module().alist_batches, limit=100)
+    for batch in getattr(listed, "data", None) or []:
+        if getattr(batch, "input_file_id", None) == file_id:
+            return _state(batch)
+    return None
+
+
 def _state(batch: Any) -> BatchState:
     errors = getattr(batch, "errors", None)
     text = None
@@ -75,4 +84,4 @@ def _state(batch: Any) -> BatchState:
                       getattr(batch, "error_file_id", None), text)
 
 
-__all__ = ["BatchState", "ModelError", "content", "create", "retrieve", "upload"]
+__all__ = ["BatchState", "ModelError", "content", "create", "find", "retrieve", "upload"]

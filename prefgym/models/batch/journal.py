@@ -1,7 +1,8 @@
 """The run directory's record of its batches, so a killed run resumes by polling, never by paying twice.
 
-A batch's id is written the moment the provider returns it (``submitted``, with every request it
-holds); when it ends, its output and error files are saved whole beside the journal *before* the
+A batch's file is written down the moment it is uploaded (``uploaded``, with every request it
+holds), and its id the moment the provider returns it (``submitted``): a run killed between the two
+finds the batch again by its file; when it ends, its output and error files are saved whole beside the journal *before* the
 ``finished`` line. A resumed run therefore knows every batch it paid for: one still in flight is
 polled again, and a finished one's answers are read from its saved output, including answers that
 no caller had claimed when the run was killed. Lines are appended and flushed one by one; a torn
@@ -26,6 +27,7 @@ from prefgym.models.recorder import end_torn_line
 @dataclass
 class JournalState:
     in_flight: list[dict[str, Any]] = field(default_factory=list)  # submitted lines with no finished line
+    uploaded: list[dict[str, Any]] = field(default_factory=list)  # uploaded files no submitted line names
     answers: dict[str, tuple[str, str, LineResult]] = field(default_factory=dict)  # key → (model, batch id, result)
 
 
@@ -45,6 +47,10 @@ class BatchJournal:
             f.write(line)
             f.flush()
             os.fsync(f.fileno())  # a batch id lost to a crash is a batch paid twice
+
+    def uploaded(self, file_id: str, target: dict[str, Any], requests: list[tuple[str, str]]) -> None:
+        self._write({"event": "uploaded", "file_id": file_id, "target": target,
+                     "requests": [{"key": k, "model": m} for k, m in requests]})
 
     def submitted(self, batch_id: str, file_id: str, target: dict[str, Any], requests: list[tuple[str, str]]) -> None:
         """``requests``: (request key = custom_id, model id)."""
@@ -74,10 +80,15 @@ class BatchJournal:
     def state(self) -> JournalState:
         """What an earlier process left: its batches in flight, and the answers of its finished ones."""
         submitted: dict[str, dict[str, Any]] = {}
+        uploaded: dict[str, dict[str, Any]] = {}
         finished: list[str] = []
+        named: set[str] = set()  # files a batch was made from
         for r in self.records():
-            if r.get("event") == "submitted":
+            if r.get("event") == "uploaded":
+                uploaded[r["file_id"]] = r
+            elif r.get("event") == "submitted":
                 submitted[r["batch_id"]] = r
+                named.add(r["file_id"])
             elif r.get("event") == "finished":
                 finished.append(r["batch_id"])
         state = JournalState()
@@ -91,6 +102,7 @@ class BatchJournal:
                 if result.body is not None and key in models:
                     state.answers[key] = (models[key], batch_id, result)
         state.in_flight = list(submitted.values())
+        state.uploaded = [r for f, r in uploaded.items() if f not in named]
         return state
 
     def batch_ids(self) -> list[str]:
