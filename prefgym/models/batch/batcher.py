@@ -349,10 +349,3 @@ class Batcher:
     def _notify(self) -> None:
         if self.on_progress is not None:
             self.on_progress(self.progress)
-
-    async def aclose(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        for queue in self._queues.values():
-            if queue.timer is not None:
-                queue.timer.cancel()
